@@ -6,7 +6,6 @@ import html as htmllib
 import re
 
 import nh3
-from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 #: Plain semantic tags only: what pastes cleanly into the Substack and WordPress editors.
 ALLOWED_TAGS = {
@@ -37,53 +36,53 @@ def normalize_space(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*?(/?)>|<!--.*?-->", re.S)
+_DROP = re.compile(r"<(script|style|template|noscript|head)\b.*?</\1\s*>", re.S | re.I)
+
+
 def html_to_text(fragment: str, *, quote_prefix: str = "") -> str:
     """Plain text of an HTML fragment with paragraph and line breaks kept.
 
-    Blockquote lines get `quote_prefix` (e.g. "> ") when asked; the default keeps quotes as
-    plain paragraphs, which is what reply matching and search want.
+    Meant for sanitized HTML (see clean_html), so a tag scan is enough and much faster than
+    building a tree for every comment. Blockquote lines get `quote_prefix` (e.g. "> ") when
+    asked; by default quotes stay plain paragraphs, which is what reply matching and search want.
     """
-    if not fragment.strip():
+    if not fragment or not fragment.strip():
         return ""
-    tree = LexborHTMLParser(f"<div id='tp-root'>{fragment}</div>")
-    root = tree.css_first("#tp-root")
+    fragment = _DROP.sub("", fragment)
     lines: list[str] = []
-    _walk(root, lines, [""], quote_prefix, 0)
-    text = "\n".join(lines)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip()
+    buf: list[str] = []
+    depth = 0
 
-
-def _walk(node: LexborNode, lines: list[str], cur: list[str], qp: str, depth: int) -> None:
     def flush() -> None:
-        line = normalize_space(cur[0])
+        line = normalize_space(htmllib.unescape("".join(buf)))
+        buf.clear()
         if line:
-            lines.append((qp * depth) + line)
-        cur[0] = ""
+            lines.append(quote_prefix * depth + line)
 
     def paragraph_break() -> None:
         flush()
         if lines and lines[-1] != "":
             lines.append("")
 
-    child = node.child
-    while child is not None:
-        tag = child.tag
-        if tag == "-text":
-            cur[0] += child.text_content or ""
-        elif tag in ("script", "style", "template", "noscript", "head"):
-            pass
-        elif tag == "br":
+    pos = 0
+    for m in _TAG.finditer(fragment):
+        buf.append(fragment[pos:m.start()])
+        pos = m.end()
+        tag = (m.group(2) or "").lower()
+        if not tag:
+            continue  # an HTML comment
+        if tag == "br":
             flush()
         elif tag in _BLOCK:
             paragraph_break()
-            _walk(child, lines, cur, qp, depth + (1 if tag == "blockquote" else 0))
-            paragraph_break()
-        else:
-            _walk(child, lines, cur, qp, depth)
-        child = child.next
-    if node.tag != "-text" and node.attributes.get("id") == "tp-root":
-        flush()
+            if tag == "blockquote":
+                depth = max(0, depth + (-1 if m.group(1) else 1))
+    buf.append(fragment[pos:])
+    flush()
+    while lines and lines[-1] == "":
+        lines.pop()
+    return "\n".join(lines)
 
 
 def text_to_html(text: str) -> str:

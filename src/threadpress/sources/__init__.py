@@ -57,6 +57,7 @@ def detect(doc: Document) -> Source:
         key=lambda t: (-t[0], t[1]),
     )
     if not scored or scored[0][0] <= 0:
+        doc.check_complete()
         tried = ", ".join(name for _, name, _ in scored)
         kind = "HTML page" if doc.is_html else "text"
         raise UnknownFormat(f"{doc.name}: no comments found in this {kind} (tried: {tried})")

@@ -52,6 +52,17 @@ class Document:
         )
 
 
+    @cached_property
+    def truncated_html(self) -> bool:
+        """A whole HTML page (doctype or <html> at the start) that stops before </html>."""
+        head = self.text[:512].lstrip().lower()
+        return head.startswith(("<!doctype html", "<html")) and "</html>" not in self.text[-4096:].lower()
+
+    def check_complete(self) -> None:
+        if self.truncated_html:
+            raise InputError(f"{self.name}: truncated HTML (the page ends before </html>)")
+
+
 @runtime_checkable
 class Source(Protocol):
     """A source plugin. Register it under the `threadpress.sources` entry-point group."""

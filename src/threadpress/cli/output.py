@@ -1,0 +1,36 @@
+"""Shared output helpers: JSON to stdout, tables through rich, options every data command has."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+min_confidence_option = click.option(
+    "--min-confidence", type=click.FloatRange(0, 1), default=None,
+    help="Use reply edges at or above this confidence (default 0.5).")
+source_option = click.option("--source", "source_name", metavar="NAME",
+                             help="Read SOURCE with this source instead of detecting it (see `threadpress sources`).")
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def console() -> Console:
+    return Console(file=sys.stdout, width=None if sys.stdout.isatty() else 120, highlight=False,
+                   soft_wrap=False)
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]]) -> None:
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for col in columns:
+        t.add_column(col, overflow="fold")
+    for row in rows:
+        t.add_row(*("" if v is None else str(v) for v in row))
+    console().print(t)

@@ -1,0 +1,109 @@
+"""The Typepad / Moon of Alabama comment footer and the post byline, shared by the HTML and text readers.
+
+MoA:      `Posted by: NAME | Dec 29 2025 18:50 utc | 83`
+classic:  `Posted by: NAME | Thursday, 01 December 2005 at 01:09 PM` (blog-local time, no ordinal)
+
+Footers are parsed from the right (ordinal, then date, the rest is the name) because names hold
+spaces, commas, pipes are rare but dots and quotes are common.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ..sanitize import normalize_space
+from ..times import MONTHS, from_moa
+
+MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+MOA_DATE = rf"{MON}\s+\d{{1,2}},?\s+\d{{4}}\s+\d{{1,2}}:\d{{2}}(?:\s*(?:utc|gmt))?"
+CLASSIC_DATE = (
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\s+\d{1,2},?)\s+\d{4}\s+at\s+\d{1,2}:\d{2}\s*[AaPp]\.?[Mm]\.?"
+)
+
+FOOTER = re.compile(
+    rf"^Posted\s+by:\s*(?P<name>[^|]+?)\s*\|\s*(?P<date>{MOA_DATE}|{CLASSIC_DATE})"
+    rf"\s*(?:\|\s*(?P<n>\d{{1,6}}))?\s*$",
+    re.I,
+)
+#: The same footer somewhere inside a longer text (cheap detection).
+FOOTER_SEARCH = re.compile(rf"Posted\s+by:[^|\n]{{1,120}}\|\s*{MOA_DATE}\s*\|\s*\d{{1,6}}", re.I)
+#: The post's own byline: "Posted by b on December 29, 2025 at 12:51 PM | Permalink".
+BYLINE = re.compile(
+    r"^Posted\s+by\s+(?P<name>[^:|\n]+?)\s+on\s+(?P<date>[A-Z][a-z]+\s+\d{1,2},\s+\d{4}"
+    r"(?:\s+at\s+\d{1,2}:\d{2}\s*(?:[AaPp]\.?[Mm]\.?|UTC|utc)?)?)",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Footer:
+    name: str
+    created_at: datetime | None
+    created_raw: str
+    tz: str
+    number: int | None
+
+
+def parse_footer(text: str) -> Footer | None:
+    m = FOOTER.match(normalize_space(text))
+    if not m:
+        return None
+    raw = m["date"]
+    dt, tz = from_moa(raw)
+    if dt is None:
+        dt, tz = _classic(raw)
+        if dt is None:
+            return None
+    return Footer(m["name"].strip(), dt, raw, tz, int(m["n"]) if m["n"] else None)
+
+
+_CLASSIC = re.compile(
+    r"(?:(?P<d1>\d{1,2})\s+(?P<m1>[A-Z][a-z]+)|(?P<m2>[A-Z][a-z]+)\s+(?P<d2>\d{1,2}),?)\s+(?P<y>\d{4})"
+    r"(?:\s+at\s+(?P<H>\d{1,2}):(?P<M>\d{2})\s*(?P<ap>[AaPp])?\.?[Mm]?\.?\s*(?P<utc>utc)?)?",
+    re.I,
+)
+
+
+def _classic(raw: str) -> tuple[datetime | None, str]:
+    """`Thursday, 01 December 2005 at 01:09 PM`: blog-local time of unknown zone, taken as UTC."""
+    m = _CLASSIC.search(raw)
+    if not m:
+        return None, "unknown"
+    month = MONTHS.get((m["m1"] or m["m2"] or "").lower()[:3])
+    if not month:
+        return None, "unknown"
+    hour, minute = int(m["H"] or 0), int(m["M"] or 0)
+    if m["ap"]:
+        hour = hour % 12 + (12 if m["ap"].lower() == "p" else 0)
+    try:
+        dt = datetime(int(m["y"]), month, int(m["d1"] or m["d2"]), hour, minute, tzinfo=timezone.utc)
+    except ValueError:
+        return None, "unknown"
+    return dt, "explicit" if m["utc"] else "assumed"
+
+
+def parse_byline(text: str) -> tuple[str, datetime | None] | None:
+    m = BYLINE.match(normalize_space(text))
+    if not m:
+        return None
+    dt, _ = _classic(m["date"])
+    return m["name"].strip(), dt
+
+
+def real_footers(footers: list[tuple[int, Footer]]) -> list[tuple[int, Footer]]:
+    """Keep the footers that close comments; drop `Posted by:` lines quoted inside later comments.
+
+    A quoted footer refers back to an earlier comment, so its ordinal is not above the last real
+    one. Footers without ordinals (classic Typepad) are all real.
+    """
+    kept: list[tuple[int, Footer]] = []
+    last_n: int | None = None
+    for pos, f in footers:
+        if f.number is not None:
+            if last_n is not None and f.number <= last_n:
+                continue
+            last_n = f.number
+        kept.append((pos, f))
+    return kept

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+EXAMPLE = ROOT / "examples" / "moa"
+SHARED = ROOT.parent / "shared"
+
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:
+    """A fresh archive path for each test; THREADPRESS_DB points at it too."""
+    path = tmp_path / "archive.db"
+    monkeypatch.setenv("THREADPRESS_DB", str(path))
+    return path
+
+
+@pytest.fixture
+def cli(db):
+    """Run the CLI in-process: cli("parse", "x.html") -> click Result (stdout, stderr, exit_code)."""
+    from threadpress.cli import main
+
+    runner = CliRunner()
+
+    def run(*args: str, input: bytes | str | None = None):
+        return runner.invoke(main, ["--db", str(db), *args], input=input, catch_exceptions=False)
+
+    return run
