@@ -33,7 +33,7 @@ class ReplyEdge:
         return self.how in EXPLICIT_HOWS
 
 
-@dataclass(slots=True)
+@dataclass
 class Comment:
     id: str
     number: int | None
@@ -59,6 +59,48 @@ class Comment:
             h.update(part.encode("utf-8"))
             h.update(b"\0")
         return h.hexdigest()[:16]
+
+
+class LazyBodyComment(Comment):
+    """A comment whose sanitized `html` and plain `text` are made from the page's raw body HTML
+    on first use.
+
+    Parsing a page only locates comments; sanitizing (nh3) and text extraction cost more than the
+    parse itself, and some uses (counting, reply numbers from the archive) never need them.
+    Whoever reads `html` gets sanitized HTML, exactly as with a plain Comment.
+    """
+
+    def __init__(self, *, raw_html: str, **fields: Any):
+        self._raw_html = raw_html
+        self._html: str | None = None
+        self._text: str | None = None
+        super().__init__(html=None, text=None, **fields)  # type: ignore[arg-type]
+
+    @property  # type: ignore[override]
+    def html(self) -> str:
+        if self._html is None:
+            from .sanitize import clean_html
+
+            self._html = clean_html(self._raw_html)
+        return self._html
+
+    @html.setter
+    def html(self, value: str | None) -> None:
+        if value is not None:
+            self._html = value
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        if self._text is None:
+            from .sanitize import html_to_text
+
+            self._text = html_to_text(self.html)
+        return self._text
+
+    @text.setter
+    def text(self, value: str | None) -> None:
+        if value is not None:
+            self._text = value
 
 
 @dataclass(slots=True)

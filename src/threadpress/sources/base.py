@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol, runtime_checkable
 
 from ..errors import InputError
 from ..model import Thread
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 @dataclass(slots=False)
@@ -37,8 +41,7 @@ class Document:
                 continue
         else:  # pragma: no cover - cp1252 decodes nearly anything
             raise InputError(f"{self.name}: cannot decode the input as text")
-        controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f")
-        if controls > 8:
+        if len(_CONTROLS.findall(text, 0, 4096)) > 8:
             raise InputError(f"{self.name}: binary data, not a web page or text")
         return text
 

@@ -46,8 +46,23 @@ class Footer:
     number: int | None
 
 
+# The common case (a MoA footer), matched and converted without the general machinery.
+_MOA_FAST = re.compile(
+    r"^\s*Posted by:\s*([^|]+?)\s*\|\s*([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{4})\s+(\d{1,2}):(\d{2})\s*utc\s*\|\s*(\d{1,6})\s*$"
+)
+
+
 def parse_footer(text: str) -> Footer | None:
-    m = FOOTER.match(normalize_space(text))
+    fast = _MOA_FAST.match(text)
+    if fast and (month := MONTHS.get(fast[2].lower())):
+        try:
+            when = datetime(int(fast[4]), month, int(fast[3]), int(fast[5]), int(fast[6]), tzinfo=timezone.utc)
+        except ValueError:
+            return None
+        raw = f"{fast[2]} {fast[3]} {fast[4]} {fast[5]}:{fast[6]} utc"
+        return Footer(normalize_space(fast[1]), when, raw, "explicit", int(fast[7]))
+    text = normalize_space(text)
+    m = FOOTER.match(text)
     if not m:
         return None
     raw = m["date"]

@@ -14,8 +14,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import InputError
-from ..model import Comment, Thread, stable_id
-from ..sanitize import clean_html, html_to_text, normalize_space
+from ..model import LazyBodyComment, Thread, stable_id
+from ..sanitize import clean_html, normalize_space
 from .base import Document
 from .footer import FOOTER_SEARCH, Footer, parse_byline, parse_footer, real_footers
 
@@ -49,7 +49,7 @@ class TypepadSource:
         html = doc.text
         doc.check_complete()
         tree = LexborHTMLParser(html)
-        footers = _find_footers(tree)
+        footers, flat = _find_footers(tree)
         if not footers:
             raise InputError(
                 f"{doc.name}: no comments found (no 'Posted by: NAME | date | N' comment footers)"
@@ -58,7 +58,7 @@ class TypepadSource:
         holders = _ancestor_counts(node for node, _ in footers)
         comments = []
         for i, (node, footer) in enumerate(footers, 1):
-            comments.append(_comment(doc, node, footer, i, footer_ids, holders))
+            comments.append(_comment(doc, node, footer, i, _body_nodes(node, footer_ids, holders, flat)))
         return _thread(doc, tree, comments)
 
     def next_pages(self, doc: Document) -> list[str]:
@@ -80,15 +80,17 @@ class TypepadSource:
         return urls
 
 
-def _find_footers(tree: LexborHTMLParser) -> list[tuple[LexborNode, Footer]]:
+def _find_footers(tree: LexborHTMLParser) -> tuple[list[tuple[LexborNode, Footer]], bool]:
+    """The comments' footers, and whether they were found by their text alone (unknown markup)."""
     found = []
     for node in tree.css(".comment-footer"):
         footer = parse_footer(node.text(deep=True))
         if footer:
             found.append((node, footer))
-    if not found:
+    flat = not found
+    if flat:
         found = _footers_by_text(tree)
-    return [(n, f) for n, f in real_footers(found)]  # type: ignore[misc]
+    return real_footers(found), flat  # type: ignore[arg-type]
 
 
 def _footers_by_text(tree: LexborHTMLParser) -> list[tuple[LexborNode, Footer]]:
@@ -128,13 +130,15 @@ def _ancestor_counts(nodes) -> dict[int, int]:
     return counts
 
 
-def _body_nodes(footer: LexborNode, footer_ids: set[int], holders: dict[int, int]) -> list[LexborNode]:
+def _body_nodes(footer: LexborNode, footer_ids: set[int], holders: dict[int, int],
+                flat: bool) -> list[LexborNode]:
     node = footer
     while True:
         prevs: list[LexborNode] = []
         sib = node.prev
         while sib is not None and sib.mem_id not in footer_ids and sib.mem_id not in holders:
-            if sib.tag in ("h1", "h2", "h3", "h4") or _is_byline(sib):
+            # In flat markup the first comment must not swallow the post above it.
+            if flat and (sib.tag in ("h1", "h2", "h3", "h4") or _is_byline(sib)):
                 break
             prevs.append(sib)
             sib = sib.prev
@@ -150,7 +154,7 @@ def _is_byline(node: LexborNode) -> bool:
     if node.tag == "-text":
         return False
     text = node.text(deep=True)
-    return len(text) < 300 and parse_byline(text.strip()) is not None
+    return len(text) < 300 and "Posted by" in text and parse_byline(text.strip()) is not None
 
 
 def _inner(nodes: list[LexborNode]) -> str:
@@ -167,37 +171,41 @@ def _inner(nodes: list[LexborNode]) -> str:
     return "".join(parts)
 
 
+def _fragment_id(href: str) -> str | None:
+    m = _FRAGMENT_ID.match(href.rpartition("#")[2]) if "#" in href else None
+    return m.group(1) if m else None
+
+
 def _comment(doc: Document, node: LexborNode, footer: Footer, ordinal: int,
-             footer_ids: set[int], holders: dict[int, int]) -> Comment:
+             body_nodes: list[LexborNode]) -> LazyBodyComment:
     permalink = native = author_url = None
-    for a in node.css("a[href]"):
-        href = a.attributes.get("href") or ""
-        frag = urlsplit(href).fragment
-        m = _FRAGMENT_ID.match(frag)
-        if m and native is None:
-            native, permalink = m.group(1), urljoin(doc.url or "", href)
-        elif normalize_space(a.text(deep=True)) == footer.name and author_url is None:
+    for a in node.iter() if node.tag == "p" else node.css("a"):
+        href = a.attrs.get("href") if a.tag == "a" else None
+        if not href:
+            continue
+        frag = _fragment_id(href)
+        if frag and native is None:
+            native, permalink = frag, href if href.startswith(("http://", "https://")) else urljoin(doc.url or "", href)
+        elif author_url is None and ((t := a.text(deep=True)) == footer.name or normalize_space(t) == footer.name):
             author_url = href
     if native is None:
         native = _wrapper_id(node)
-    body_nodes = _body_nodes(node, footer_ids, holders)
     raw_html = _inner(body_nodes)
     cues = []
-    for a in LexborHTMLParser(raw_html).css("a[href]") if "#c" in raw_html or "#comment-" in raw_html else ():
-        m = _FRAGMENT_ID.match(urlsplit(a.attributes.get("href") or "").fragment)
-        if m:
-            cues.append({"kind": "link", "target": m.group(1), "text": normalize_space(a.text(deep=True))})
-    html = clean_html(raw_html)
+    if "#c" in raw_html or "#comment-" in raw_html:
+        for body in body_nodes:
+            for a in body.css("a[href]") if body.tag != "-text" else ():
+                if frag := _fragment_id(a.attributes.get("href") or ""):
+                    cues.append({"kind": "link", "target": frag, "text": normalize_space(a.text(deep=True))})
     number = footer.number if footer.number is not None else ordinal
-    return Comment(
+    return LazyBodyComment(
+        raw_html=raw_html,
         id=native or str(number),
         number=number,
         author=footer.name,
         created_at=footer.created_at,
         created_raw=footer.created_raw,
         tz=footer.tz,
-        html=html,
-        text=html_to_text(html),
         permalink=permalink,
         author_url=author_url,
         format="html",
@@ -225,7 +233,8 @@ def _thread(doc: Document, tree: LexborHTMLParser, comments: list[Comment]) -> T
     body = tree.css_first(".entry-body")
     author = published = None
     post_url = None
-    for p in tree.css(".posted, .entry-footer, p"):
+    candidates = tree.css(".posted, .entry-footer") or tree.css("p")
+    for p in candidates:
         text = p.text(deep=True)
         if len(text) < 300 and (by := parse_byline(text.strip())):
             author, published = by
