@@ -15,6 +15,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 
 @pytest.fixture
+def server():
+    """A real scriptable HTTP server on 127.0.0.1 (tests/httpserver.py)."""
+    from httpserver import ScriptedServer
+
+    with ScriptedServer() as s:
+        yield s
+
+
+@pytest.fixture
 def db(tmp_path, monkeypatch) -> Path:
     """A fresh archive path for each test; THREADPRESS_DB points at it too."""
     path = tmp_path / "archive.db"
@@ -23,10 +32,11 @@ def db(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture
-def cli(db):
+def cli(db, tmp_path, monkeypatch):
     """Run the CLI in-process: cli("parse", "x.html") -> click Result (stdout, stderr, exit_code)."""
     from threadpress.cli import main
 
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the HTTP cache of URL sources
     runner = CliRunner()
 
     def run(*args: str, input: bytes | str | None = None):

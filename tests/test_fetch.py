@@ -27,12 +27,6 @@ from threadpress.fetch import (
 )
 
 
-@pytest.fixture
-def server():
-    with ScriptedServer() as s:
-        yield s
-
-
 class Sleeps(list):
     """An injectable `sleep` that records the delays instead of sleeping."""
 

@@ -17,20 +17,22 @@ if TYPE_CHECKING:
 MAX_PAGES = 100
 
 
-def load(ref: str, *, source: str | None = None, stdin: BinaryIO | None = None,
+def load(ref: str, *, source: str | None = None, select: str | None = None, stdin: BinaryIO | None = None,
          store: "Store | None" = None, fetcher: "Fetcher | None" = None,
          store_opener: Callable[[], "Store | None"] | None = None) -> Thread:
     """Read, parse and resolve replies for one SOURCE.
 
     A stored thread comes back as stored (its edges included). `store_opener` lets callers
-    open the archive only when a thread id has to be looked up.
+    open the archive only when a thread id has to be looked up. `select` picks one post or
+    thread from an export that holds several (WXR, Disqus, mbox, dumps).
     """
+    extra = {"post": select, "thread": select} if select else {}
     if ref == "-":
         if stdin is None:
             raise InputError("-: no standard input to read")
-        return parse_bytes(stdin.read(), name="<stdin>", source=source)
+        return parse_bytes(stdin.read(), name="<stdin>", source=source, extra=extra)
     if ref.startswith(("http://", "https://")):
-        return fetch_thread(ref, source=source, fetcher=fetcher)
+        return fetch_thread(ref, source=source, fetcher=fetcher, extra=extra)
     if "://" in ref:
         raise InputError(f"{ref}: only http and https URLs can be fetched")
     path = Path(ref)
@@ -41,7 +43,7 @@ def load(ref: str, *, source: str | None = None, stdin: BinaryIO | None = None,
             data = path.read_bytes()
         except OSError as e:
             raise InputError(f"{ref}: cannot read ({e.strerror})") from None
-        return parse_bytes(data, name=ref, source=source)
+        return parse_bytes(data, name=ref, source=source, extra=extra)
     if store is None and store_opener is not None:
         store = store_opener()
     if store is not None and (tid := store.resolve_id(ref)):
@@ -50,13 +52,14 @@ def load(ref: str, *, source: str | None = None, stdin: BinaryIO | None = None,
 
 
 def parse_bytes(data: bytes, *, name: str, source: str | None = None, url: str | None = None,
-                content_type: str | None = None) -> Thread:
-    doc = Document(data, name, url=url, content_type=content_type)
+                content_type: str | None = None, extra: dict | None = None) -> Thread:
+    doc = Document(data, name, url=url, content_type=content_type, extra=dict(extra or {}))
     src = get(source) if source else detect(doc)
     return resolve(src.parse(doc))
 
 
-def fetch_thread(url: str, *, source: str | None = None, fetcher: "Fetcher | None" = None) -> Thread:
+def fetch_thread(url: str, *, source: str | None = None, fetcher: "Fetcher | None" = None,
+                 extra: dict | None = None) -> Thread:
     """Fetch a thread page and every further comment page it links to, as one thread."""
     from .fetch import Fetcher
 
@@ -64,7 +67,8 @@ def fetch_thread(url: str, *, source: str | None = None, fetcher: "Fetcher | Non
     fetcher = fetcher or Fetcher(cache_dir=_cache_dir())
     try:
         first = fetcher.get(url)
-        doc = Document(first.content, url, url=first.final_url, content_type=first.content_type)
+        doc = Document(first.content, url, url=first.final_url, content_type=first.content_type,
+                       extra=dict(extra or {}))
         src = get(source) if source else detect(doc)
         thread = src.parse(doc)
         seen = {first.final_url, url}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..digest import DEFAULT_MIN_CONFIDENCE, select
+from ..digest import DEFAULT_MIN_CONFIDENCE
+from ..digest import select as select_comments
 from ..files import atomic_write
 from ..model import iso_utc, thread_to_dict
 from ..render import FORMATS, render
@@ -21,14 +22,15 @@ def _min(value: float | None) -> float:
 @source_option
 @min_confidence_option
 @click.pass_obj
-def parse(app, source: str, as_json: bool, source_name: str | None, min_confidence: float | None) -> None:
+def parse(app, source: str, as_json: bool, source_name: str | None, select: str | None,
+          min_confidence: float | None) -> None:
     """Parse SOURCE into threads and comments.
 
     \b
     Example:
       threadpress parse examples/moa/thread.html --json
     """
-    thread = app.load(source, source=source_name)
+    thread = app.load(source, source=source_name, select=select)
     mc = _min(min_confidence)
     if as_json:
         print_json(thread_to_dict(thread, min_confidence=mc))
@@ -51,14 +53,15 @@ def parse(app, source: str, as_json: bool, source_name: str | None, min_confiden
 @source_option
 @min_confidence_option
 @click.pass_obj
-def replies(app, source: str, as_json: bool, source_name: str | None, min_confidence: float | None) -> None:
+def replies(app, source: str, as_json: bool, source_name: str | None, select: str | None,
+            min_confidence: float | None) -> None:
     """List who replies to whom in SOURCE, with how each edge was found.
 
     \b
     Example:
       threadpress replies examples/moa/thread.txt --json
     """
-    thread = app.load(source, source=source_name)
+    thread = app.load(source, source=source_name, select=select)
     mc = _min(min_confidence)
     by_id = thread.by_id()
     edges = []
@@ -90,15 +93,15 @@ def replies(app, source: str, as_json: bool, source_name: str | None, min_confid
 @min_confidence_option
 @click.pass_obj
 def digest(app, source: str, author: str, with_replies: bool, fmt: str, output: str | None,
-           source_name: str | None, min_confidence: float | None) -> None:
+           source_name: str | None, select: str | None, min_confidence: float | None) -> None:
     """Make a post of one author's comments, each preceded by the comments it answers.
 
     \b
     Example:
       threadpress digest examples/moa/thread.html --author "Rowan Ashgrove" --format html -o post.html
     """
-    thread = app.load(source, source=source_name)
-    d = select(thread, author, replies=with_replies, min_confidence=_min(min_confidence))
+    thread = app.load(source, source=source_name, select=select)
+    d = select_comments(thread, author, replies=with_replies, min_confidence=_min(min_confidence))
     text = render(d, fmt)
     if output:
         atomic_write(output, text)

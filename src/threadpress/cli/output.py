@@ -14,8 +14,15 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON i
 min_confidence_option = click.option(
     "--min-confidence", type=click.FloatRange(0, 1), default=None,
     help="Use reply edges at or above this confidence (default 0.5).")
-source_option = click.option("--source", "source_name", metavar="NAME",
-                             help="Read SOURCE with this source instead of detecting it (see `threadpress sources`).")
+_source = click.option("--source", "source_name", metavar="NAME",
+                       help="Read SOURCE with this source instead of detecting it (see `threadpress sources`).")
+_select = click.option("--select", metavar="ID",
+                       help="From an export holding several posts or threads (WXR, Disqus, mbox, dumps), take this one.")
+
+
+def source_option(f):
+    """--source and --select: how to read SOURCE."""
+    return _source(_select(f))
 
 
 def print_json(data: Any) -> None:

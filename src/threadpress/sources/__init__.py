@@ -10,6 +10,7 @@ from ..model import Thread
 from .base import Document, Source
 
 ENTRY_POINT_GROUP = "threadpress.sources"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 # Used only when the package metadata is missing (running from a source tree without installing).
 _BUILTINS = {
     "typepad": "threadpress.sources.typepad:SOURCE",
@@ -51,7 +52,8 @@ def get(name: str) -> Source:
 
 def detect(doc: Document) -> Source:
     """The source that reads `doc` best, or UnknownFormat naming what was tried."""
-    doc.text  # empty and binary input fail here, with their own message
+    if not doc.data.startswith(ZSTD_MAGIC):  # compressed dumps are binary by nature
+        doc.text  # empty and binary input fail here, with their own message
     scored = sorted(
         ((src.detect(doc), name, src) for name, src in registry().items()),
         key=lambda t: (-t[0], t[1]),

@@ -30,6 +30,9 @@ FOOTER = re.compile(
 )
 #: The same footer somewhere inside a longer text (cheap detection).
 FOOTER_SEARCH = re.compile(rf"Posted\s+by:[^|\n]{{1,120}}\|\s*{MOA_DATE}\s*\|\s*\d{{1,6}}", re.I)
+#: Either footer form (MoA or classic Typepad) inside a longer text.
+ANY_FOOTER_SEARCH = re.compile(
+    rf"Posted\s+by:[^|\n]{{1,120}}\|\s*(?:{MOA_DATE}\s*\|\s*\d{{1,6}}|{CLASSIC_DATE})", re.I)
 #: The post's own byline: "Posted by b on December 29, 2025 at 12:51 PM | Permalink".
 BYLINE = re.compile(
     r"^Posted\s+by\s+(?P<name>[^:|\n]+?)\s+on\s+(?P<date>[A-Z][a-z]+\s+\d{1,2},\s+\d{4}"

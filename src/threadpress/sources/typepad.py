@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..model import LazyBodyComment, Thread, stable_id
 from ..sanitize import clean_html, normalize_space
 from .base import Document
-from .footer import FOOTER_SEARCH, Footer, parse_byline, parse_footer, real_footers
+from .footer import ANY_FOOTER_SEARCH, FOOTER_SEARCH, Footer, parse_byline, parse_footer, real_footers
 
 _TAGS = re.compile(r"<[^>]+>")
 _FRAGMENT_ID = re.compile(r"^(?:c|comment-)([0-9a-f]{8,64}|\d+)$", re.I)
@@ -40,9 +40,9 @@ class TypepadSource:
             text = doc.text
         except InputError:
             return 0.0
-        if "comment-footer" in text:
-            return 0.9
         plain = _TAGS.sub(" ", text).replace("&nbsp;", " ").replace("\xa0", " ")
+        if "comment-footer" in text and ANY_FOOTER_SEARCH.search(plain):
+            return 0.9
         return 0.85 if FOOTER_SEARCH.search(plain) else 0.0
 
     def parse(self, doc: Document) -> Thread:
