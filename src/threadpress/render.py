@@ -43,6 +43,11 @@ def attribution(thread: Thread, c: Comment) -> str:
     return "Posted by: " + " | ".join(parts)
 
 
+def _gone(c: Comment) -> str:
+    """What stands in for the body of a deleted or removed comment that a reply still points at."""
+    return f"[comment {c.status}]"
+
+
 def render(digest: Digest, fmt: str = "markdown") -> str:
     if fmt == "markdown":
         return to_markdown(digest)
@@ -67,7 +72,8 @@ def to_markdown(d: Digest) -> str:
     out = [f"# {t.title or 'Comments'}" if t.title else "# Comments", "",
            f"Comments by {d.author}" + (f" on <{url}>" if (url := safe_url(t.url)) else "") + ".", ""]
     for item in d.items:
-        body = _md(item.comment.html) if item.comment.html else item.comment.text
+        c = item.comment
+        body = _md(c.html) if c.html else (c.text or _gone(c))
         block = f"{body}\n\n{attribution(t, item.comment)}"
         out += [_quote(block) if item.role != "author" else block, ""]
     return "\n".join(out).rstrip() + "\n"
@@ -76,7 +82,8 @@ def to_markdown(d: Digest) -> str:
 def to_html(d: Digest) -> str:
     t = d.thread
     items = [
-        {"role": i.role, "html": clean_html(i.comment.html) or "<p>" + htmllib.escape(i.comment.text) + "</p>",
+        {"role": i.role,
+         "html": clean_html(i.comment.html) or "<p>" + htmllib.escape(i.comment.text or _gone(i.comment)) + "</p>",
          "attribution": attribution(t, i.comment), "number": i.comment.number}
         for i in d.items
     ]
@@ -87,7 +94,8 @@ def to_text(d: Digest) -> str:
     t = d.thread
     out = [t.title or "Comments", "", f"Comments by {d.author}" + (f" on {t.url}" if t.url else "") + ".", ""]
     for item in d.items:
-        body = html_to_text(item.comment.html, quote_prefix="> ") if item.comment.html else item.comment.text
+        c = item.comment
+        body = html_to_text(c.html, quote_prefix="> ") if c.html else (c.text or _gone(c))
         block = f"{body}\n\n{attribution(t, item.comment)}"
         out += [_quote(block) if item.role != "author" else block, ""]
     return "\n".join(out).rstrip() + "\n"
