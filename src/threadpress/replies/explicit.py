@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ..model import HOWS, Comment, ReplyEdge, Thread
@@ -30,7 +31,6 @@ HASH_NUMBER = re.compile(r"(?<![\w&#/])#(?P<n>\d{1,6})\b(?![\d,.]\d)")
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an|our|my|their|his|her|its|your|no\.?)\s*$", re.I)
 QUOTED = re.compile(r"[“\"«]([^“”\"«»\n]{30,600})[”\"»]")
 BLOCKQUOTE = re.compile(r"<blockquote\b[^>]*>(.*?)</blockquote>", re.S | re.I)
-_ELLIPSIS = "….· \t"
 MIN_QUOTE_WORDS = 6
 
 
@@ -49,9 +49,13 @@ def fold(s: str) -> str:
     return normalize_space(s)
 
 
+#: Punctuation that passage matching ignores (mapped to spaces; str.translate runs in C).
+_PUNCT = str.maketrans({ch: " " for ch in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~“”‘’«»…—–·"})
+
+
 def _passage_key(s: str) -> str:
-    s = fold(s).strip(_ELLIPSIS + "\"'“”‘’«»")
-    return re.sub(r"[^\w]+", " ", s).strip()
+    """Words of a passage, case-folded, without punctuation: what quoting keeps intact."""
+    return " ".join(unicodedata.normalize("NFKC", s).casefold().translate(_PUNCT).split())
 
 
 class ThreadIndex:
@@ -70,6 +74,8 @@ class ThreadIndex:
         # Longest names first, so "@Rowan Ashgrove" is not read as "@Rowan".
         self.names = sorted(self.authors, key=len, reverse=True)
         self._own_keys: dict[int, str] = {}
+        self._corpus: str | None = None
+        self._starts: list[int] = []
 
     def earlier(self, number: int | None, at: int) -> Comment | None:
         if number is None:
@@ -90,9 +96,32 @@ class ThreadIndex:
         """A comment's own words (its blockquotes removed), folded for passage search."""
         if i not in self._own_keys:
             c = self.comments[i]
-            text = html_to_text(BLOCKQUOTE.sub(" ", c.html)) if c.format == "html" else c.text
+            quoted = c.format == "html" and "<blockquote" in c.html
+            text = html_to_text(BLOCKQUOTE.sub(" ", c.html)) if quoted else c.text
             self._own_keys[i] = _passage_key(text)
         return self._own_keys[i]
+
+    def latest_containing(self, probe: str, before: int) -> int | None:
+        """The position of the latest comment before `before` whose own words contain `probe`.
+
+        One search over all comments' keys joined together, instead of one per comment.
+        """
+        if self._corpus is None:
+            keys, pos = [], 0
+            for i in range(len(self.comments)):
+                self._starts.append(pos)
+                key = self.own_key(i)
+                keys.append(key)
+                pos += len(key) + 1
+            self._corpus = "\n".join(keys)
+        limit = self._starts[before] if before < len(self._starts) else len(self._corpus)
+        hit = self._corpus.rfind(probe, 0, limit)
+        while hit >= 0:
+            i = bisect_right(self._starts, hit) - 1
+            if hit + len(probe) <= self._starts[i] + len(self.own_key(i)):
+                return i
+            hit = self._corpus.rfind(probe, 0, hit)
+        return None
 
 
 def find_edges(index: ThreadIndex, at: int) -> tuple[list[ReplyEdge], list[tuple[int, int]]]:
@@ -103,7 +132,7 @@ def find_edges(index: ThreadIndex, at: int) -> tuple[list[ReplyEdge], list[tuple
     headers: list[tuple[int, int]] = []
     links = {fold(c["text"]): c["target"] for c in comment.cues if c.get("kind") == "link"}
 
-    for m in ADDRESS.finditer(text):
+    for m in ADDRESS.finditer(text) if "|" in text else ():
         cand = _address(index, at, m, links)
         if cand:
             found.append(cand)
@@ -169,6 +198,8 @@ def _passage_before(text: str, pos: int) -> str:
 def _numbers(index: ThreadIndex, at: int, text: str) -> list[Candidate]:
     out = []
     for rx, how_conf, label in ((AT_NUMBER, 0.9, "@"), (HASH_NUMBER, 0.85, "#")):
+        if label not in text:
+            continue
         for m in rx.finditer(text):
             if label == "#" and _ARTICLE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
                 continue
@@ -185,10 +216,10 @@ def _numbers(index: ThreadIndex, at: int, text: str) -> list[Candidate]:
 
 
 def _mentions(index: ThreadIndex, at: int, text: str) -> list[Candidate]:
-    out = []
-    folded = fold(text)
-    if "@" not in folded:
+    out: list[Candidate] = []
+    if "@" not in text:
         return out
+    folded = fold(text)
     # fold() keeps length only for most scripts; search the folded text and report folded spans.
     for m in re.finditer(r"(?<![\w.])@", folded):
         rest = folded[m.end():m.end() + 90].lstrip()
@@ -217,23 +248,23 @@ def _quotes(index: ThreadIndex, at: int, comment: Comment, text: str, done: set[
     if comment.format == "html" and "<blockquote" in comment.html:
         for m in BLOCKQUOTE.finditer(comment.html):
             passages.append((html_to_text(m.group(1)), -1))
-    for m in QUOTED.finditer(text):
-        passages.append((m.group(1), m.start()))
+    if "\"" in text or "“" in text or "«" in text:
+        for m in QUOTED.finditer(text):
+            passages.append((m.group(1), m.start()))
     out = []
     for passage, pos in passages:
         key = _passage_key(passage)
         if len(key.split()) < MIN_QUOTE_WORDS:
             continue
         probe = key if len(key) <= 200 else key[:200].rsplit(" ", 1)[0]
-        for i in range(at - 1, -1, -1):
-            if probe in index.own_key(i):
-                target = index.comments[i]
-                if target.id not in done:
-                    shown = passage.strip()[:60]
-                    out.append(Candidate(target, "quote", 0.85, f"quotes “{shown}…”",
-                                         pos if pos >= 0 else text.find(passage[:20])))
-                    done.add(target.id)
-                break
+        i = index.latest_containing(probe, at)
+        if i is not None:
+            target = index.comments[i]
+            if target.id not in done:
+                shown = passage.strip()[:60]
+                out.append(Candidate(target, "quote", 0.85, f"quotes “{shown}…”",
+                                     pos if pos >= 0 else text.find(passage[:20])))
+                done.add(target.id)
     return out
 
 

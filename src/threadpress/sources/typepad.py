@@ -9,6 +9,7 @@ wrapper (classic markup) or since the previous footer (flat markup).
 from __future__ import annotations
 
 import re
+from typing import Callable
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -55,10 +56,11 @@ class TypepadSource:
                 f"{doc.name}: no comments found (no 'Posted by: NAME | date | N' comment footers)"
             )
         footer_ids = {node.mem_id for node, _ in footers}
-        holders = _ancestor_counts(node for node, _ in footers)
-        comments = []
-        for i, (node, footer) in enumerate(footers, 1):
-            comments.append(_comment(doc, node, footer, i, _body_nodes(node, footer_ids, holders, flat)))
+        holders = _Holders(node for node, _ in footers)
+        comments = [
+            _comment(doc, node, footer, i, lambda node=node: _inner(_body_nodes(node, footer_ids, holders, flat)))
+            for i, (node, footer) in enumerate(footers, 1)
+        ]
         return _thread(doc, tree, comments)
 
     def next_pages(self, doc: Document) -> list[str]:
@@ -119,33 +121,47 @@ def _footers_by_text(tree: LexborHTMLParser) -> list[tuple[LexborNode, Footer]]:
     return found
 
 
-def _ancestor_counts(nodes) -> dict[int, int]:
-    """How many footers each element holds (to stop climbing at a wrapper shared by several)."""
-    counts: dict[int, int] = {}
-    for node in nodes:
-        el = node.parent
-        while el is not None:
-            counts[el.mem_id] = counts.get(el.mem_id, 0) + 1
-            el = el.parent
-    return counts
+class _Holders:
+    """How many footers each element holds, counted on first need (most pages never need it)."""
+
+    def __init__(self, footers) -> None:
+        self._footers = footers
+        self._counts: dict[int, int] | None = None
+
+    def get(self, mem_id: int) -> int:
+        if self._counts is None:
+            counts: dict[int, int] = {}
+            for node in self._footers:
+                el = node.parent
+                while el is not None:
+                    counts[el.mem_id] = counts.get(el.mem_id, 0) + 1
+                    el = el.parent
+            self._counts = counts
+        return self._counts.get(mem_id, 0)
 
 
-def _body_nodes(footer: LexborNode, footer_ids: set[int], holders: dict[int, int],
+def _body_nodes(footer: LexborNode, footer_ids: set[int], holders: _Holders,
                 flat: bool) -> list[LexborNode]:
+    """What precedes a footer in its wrapper, or since the previous footer in flat markup."""
     node = footer
     while True:
         prevs: list[LexborNode] = []
         sib = node.prev
-        while sib is not None and sib.mem_id not in footer_ids and sib.mem_id not in holders:
+        while sib is not None and sib.mem_id not in footer_ids:
+            # An element holding another footer belongs to another comment. Beside the footer
+            # itself (in its wrapper) no element can hold one, so that common case skips the count.
+            if (flat or node is not footer) and sib.tag != "-text" and holders.get(sib.mem_id):
+                break
             # In flat markup the first comment must not swallow the post above it.
             if flat and (sib.tag in ("h1", "h2", "h3", "h4") or _is_byline(sib)):
                 break
             prevs.append(sib)
             sib = sib.prev
         if any(p.tag != "-text" or (p.text_content or "").strip() for p in prevs):
-            return list(reversed(prevs))
+            prevs.reverse()
+            return prevs
         parent = node.parent
-        if parent is None or holders.get(parent.mem_id, 0) > 1 or parent.tag in ("body", "html"):
+        if parent is None or holders.get(parent.mem_id) > 1 or parent.tag in ("body", "html"):
             return []
         node = parent
 
@@ -176,40 +192,39 @@ def _fragment_id(href: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _link_cues(raw_html: str) -> list[dict]:
+    """Links in a body to another comment's anchor (`#c<xid>`): a reply header that names its target."""
+    if "#c" not in raw_html and "#comment-" not in raw_html:
+        return []
+    cues = []
+    for a in LexborHTMLParser(raw_html).css("a[href]"):
+        if frag := _fragment_id(a.attributes.get("href") or ""):
+            cues.append({"kind": "link", "target": frag, "text": normalize_space(a.text(deep=True))})
+    return cues
+
+
 def _comment(doc: Document, node: LexborNode, footer: Footer, ordinal: int,
-             body_nodes: list[LexborNode]) -> LazyBodyComment:
+             body: Callable[[], str]) -> LazyBodyComment:
+    """A comment from its footer; its body is located and serialized when first needed."""
     permalink = native = author_url = None
+    name = footer.name
     for a in node.iter() if node.tag == "p" else node.css("a"):
         href = a.attrs.get("href") if a.tag == "a" else None
         if not href:
             continue
         frag = _fragment_id(href)
         if frag and native is None:
-            native, permalink = frag, href if href.startswith(("http://", "https://")) else urljoin(doc.url or "", href)
-        elif author_url is None and ((t := a.text(deep=True)) == footer.name or normalize_space(t) == footer.name):
+            native = frag
+            permalink = href if href.startswith(("http://", "https://")) else urljoin(doc.url or "", href)
+        elif author_url is None and ((t := a.text(deep=True)) == name or normalize_space(t) == name):
             author_url = href
     if native is None:
         native = _wrapper_id(node)
-    raw_html = _inner(body_nodes)
-    cues = []
-    if "#c" in raw_html or "#comment-" in raw_html:
-        for body in body_nodes:
-            for a in body.css("a[href]") if body.tag != "-text" else ():
-                if frag := _fragment_id(a.attributes.get("href") or ""):
-                    cues.append({"kind": "link", "target": frag, "text": normalize_space(a.text(deep=True))})
     number = footer.number if footer.number is not None else ordinal
-    return LazyBodyComment(
-        raw_html=raw_html,
-        id=native or str(number),
-        number=number,
-        author=footer.name,
-        created_at=footer.created_at,
-        created_raw=footer.created_raw,
-        tz=footer.tz,
-        permalink=permalink,
-        author_url=author_url,
-        format="html",
-        cues=cues,
+    return LazyBodyComment.fast(
+        body, _link_cues,
+        id=native or str(number), number=number, author=name, created_at=footer.created_at,
+        created_raw=footer.created_raw, tz=footer.tz, permalink=permalink, author_url=author_url,
     )
 
 
