@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
 EXAMPLE = ROOT / "examples" / "moa"
 SHARED = ROOT.parent / "shared"
+#: The reference newsletter post (a copy of ../shared/examples/000_5e3c207635e56b74.txt; see its README).
+REFERENCE_POST = FIXTURES / "reference" / "reference-post.txt"
 
 sys.path.insert(0, str(ROOT / "tests"))
 

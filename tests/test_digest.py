@@ -7,7 +7,7 @@ import re
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from conftest import FIXTURES, SHARED
+from conftest import FIXTURES, REFERENCE_POST
 from threadpress.digest import select
 from threadpress.errors import NotFound
 from threadpress.load import parse_bytes
@@ -16,7 +16,6 @@ from threadpress.sanitize import ALLOWED_TAGS
 
 from moa_text import moa_text
 
-REFERENCE_POST = SHARED / "examples" / "000_5e3c207635e56b74.txt"
 REFERENCE_THREAD = FIXTURES / "reference" / "reference-thread.txt"
 FOOTER_LINE = re.compile(r"^(?:> )?Posted by: (.+?) \| ([A-Z][a-z]{2} \d{1,2} \d{4} \d{2}:\d{2}) utc \| (\d+)$", re.M)
 

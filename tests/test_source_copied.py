@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, SHARED
+from conftest import FIXTURES, REFERENCE_POST
 from threadpress.errors import InputError
 from threadpress.sources import copied, detect, registry
 from threadpress.sources.base import Document
@@ -135,7 +135,7 @@ def test_recognised_but_cannot_tell_where_comments_start():
 
 
 def test_typepad_text_is_not_claimed():
-    data = (SHARED / "examples" / "000_5e3c207635e56b74.txt").read_bytes()
+    data = REFERENCE_POST.read_bytes()
     moa = Document(data, "moa.txt")
     assert all(r.detect(moa) == 0 for r in READERS)
     tiny = Document(b"Alice said...\nhi\nJanuary 14, 2009 at 11:07 AM\n\nBob said...\nho\n"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES, SHARED
+from conftest import FIXTURES, REFERENCE_POST
 from threadpress.errors import InputError
 from threadpress.sources import detect, registry
 from threadpress.sources.base import Document
@@ -97,7 +97,7 @@ def test_short_form_and_full_title_are_one_speaker():
 
 def test_shared_example_qa_inside_prose_found():
     # The reference example is MoA copied text (typepad-text reads it), but the Q&A inside it parses.
-    data = (SHARED / "examples" / "000_5e3c207635e56b74.txt").read_bytes()
+    data = REFERENCE_POST.read_bytes()
     assert SOURCE.detect(Document(data, "ex.txt")) == 0
     _, turns = _scan(data.decode("utf-8"))
     assert [t.label for t in turns] == ["Yevgeny Nikiforov", "Vladimir Putin", "Question", "Sergey Lavrov",
