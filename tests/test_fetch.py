@@ -647,3 +647,14 @@ def test_robots_disk_cache_is_readable_json(server, sleeps, tmp_path: Path):
     (path,) = (tmp_path / "robots").iterdir()
     meta = json.loads(path.read_text())
     assert meta["origin"] == server.origin and "Disallow: /no" in meta["text"]
+
+
+def test_final_failure_carries_retry_after(server):
+    """A caller that polls (watch) learns how long the server asked it to wait."""
+    server.route("/busy", Reply(503, headers={"Retry-After": "7200"}))
+    sleeps = Sleeps()
+    with Fetcher(retries=1, sleep=sleeps, respect_robots=False, max_backoff=5) as f:
+        with pytest.raises(FetchError) as err:
+            f.get(server.url("/busy"))
+    assert err.value.retry_after == 7200
+    assert sleeps == [5]  # within the fetch the wait is capped; the full ask is left to the caller

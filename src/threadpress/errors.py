@@ -16,6 +16,9 @@ class UnknownFormat(InputError):
 class FetchError(ThreadpressError):
     """An HTTP fetch failed (refused scheme, robots.txt, status, size, timeout)."""
 
+    #: Seconds the server asked us to wait (its last Retry-After), when it said so.
+    retry_after: float | None = None
+
 
 class NotFound(ThreadpressError):
     """A stored thread, author or comment that does not exist."""

@@ -140,7 +140,10 @@ class Fetcher:
                 self._cache.store(url, merged, entry.content)
             return FetchResult(url, final_url, 200, merged, entry.content, from_cache=True)
         if not 200 <= reply.status < 300:
-            raise FetchError(f"{reply.label}: HTTP {reply.status} {reply.reason}{_after(reply.retries)}")
+            error = FetchError(f"{reply.label}: HTTP {reply.status} {reply.reason}{_after(reply.retries)}")
+            if "retry-after" in reply.headers:
+                error.retry_after = _parse_retry_after(reply.headers["retry-after"], now=time.time())
+            raise error
         if self._cache and reply.status == 200:
             if "etag" in reply.headers or "last-modified" in reply.headers:
                 self._cache.store(url, _cacheable(reply.headers), reply.content)

@@ -46,11 +46,15 @@ def main(ctx: click.Context, db: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-def _register() -> None:
-    from . import archive, core
+#: Command modules, one per group; each exposes COMMANDS.
+COMMAND_MODULES = ("core", "archive", "watch", "publish")
 
-    for module in (core, archive):
-        for command in module.COMMANDS:
+
+def _register() -> None:
+    from importlib import import_module
+
+    for name in COMMAND_MODULES:
+        for command in import_module(f"{__name__}.{name}").COMMANDS:
             main.add_command(command)
     try:
         from .evaluate import eval_replies
