@@ -47,7 +47,7 @@ def main(ctx: click.Context, db: str | None) -> None:
 
 
 #: Command modules, one per group; each exposes COMMANDS.
-COMMAND_MODULES = ("core", "archive", "analyze", "watch", "publish")
+COMMAND_MODULES = ("core", "archive", "analyze", "watch", "publish", "serve")
 
 
 def _register() -> None:
