@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-import orjson
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzzing import FUZZ, json_values, mutated_json, truncated_flipped
 from threadpress.errors import InputError
 from threadpress.model import Thread
 from threadpress.sources import detect
@@ -137,13 +137,7 @@ def test_bad_input(data, msg):
 
 # --- robustness ---------------------------------------------------------------------------------
 
-FUZZ = settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False) | st.text(max_size=8)
-    | st.sampled_from(["1", "<aside class=quote data-post=2>", "2024-05-02T09:00:00.000Z", "/u/x"]),
-    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=6), kids, max_size=3),
-    max_leaves=8,
-)
+JSON = json_values("1", "<aside class=quote data-post=2>", "2024-05-02T09:00:00.000Z", "/u/x")
 
 
 def _robust(data: bytes, url: str | None = URL) -> None:
@@ -157,13 +151,6 @@ def _robust(data: bytes, url: str | None = URL) -> None:
     SOURCE.detect(d)
 
 
-def _paths(obj, path=()):
-    yield path
-    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
-    for k, v in items:
-        yield from _paths(v, (*path, k))
-
-
 @FUZZ
 @given(st.binary(max_size=2000), st.sampled_from([URL, None, "ftp://x", "https://f.example/"]))
 def test_random_bytes(data, url):
@@ -173,26 +160,10 @@ def test_random_bytes(data, url):
 @FUZZ
 @given(st.sampled_from([TOPIC, BATCH]), st.data())
 def test_truncated_and_flipped(base, data):
-    cut = data.draw(st.integers(0, len(base)))
-    buf = bytearray(base[:cut] if data.draw(st.booleans()) else base)
-    for _ in range(data.draw(st.integers(0, 3))):
-        if buf:
-            buf[data.draw(st.integers(0, len(buf) - 1))] = data.draw(st.integers(0, 255))
-    _robust(bytes(buf))
+    _robust(truncated_flipped(data, base, max_flips=3, may_keep_whole=True))
 
 
 @FUZZ
 @given(st.data())
 def test_structure_mutations(data):
-    obj = orjson.loads(TOPIC)
-    paths = list(_paths(obj))[1:]
-    for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from(paths))
-        target = obj
-        try:
-            for k in path[:-1]:
-                target = target[k]
-            target[path[-1]] = data.draw(JSON)
-        except (KeyError, IndexError, TypeError):
-            continue
-    _robust(orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS))
+    _robust(mutated_json(data, TOPIC, JSON))

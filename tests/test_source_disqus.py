@@ -6,11 +6,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzzing import CUTS, FLIPS, FUZZ, comments_or_one_line_error, cut_and_flip
 from threadpress.errors import InputError
-from threadpress.model import Thread
 from threadpress.sources import detect
 from threadpress.sources.base import Document
 from threadpress.sources.disqus import SOURCE
@@ -113,28 +113,16 @@ def test_billion_laughs_is_refused_or_harmless():
     assert len(t.comments[0].text) < 1000
 
 
-def _parse_or_input_error(data: bytes) -> None:
-    try:
-        result = SOURCE.parse(Document(data, "fuzz"))
-    except InputError as exc:
-        assert "\n" not in str(exc)
-    else:
-        assert isinstance(result, Thread) and result.comments
-
-
-@settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@FUZZ
 @given(st.binary(max_size=2000))
 def test_random_bytes(data):
-    _parse_or_input_error(data)
+    comments_or_one_line_error(SOURCE, data)
 
 
 BLOB = (FIX / "export.xml").read_bytes()
 
 
-@settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
-@given(st.floats(0, 1), st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255)), max_size=8))
+@FUZZ
+@given(CUTS, FLIPS)
 def test_mutated_fixture(cut, flips):
-    data = bytearray(BLOB[: max(1, int(len(BLOB) * cut))] if cut < 0.9 else BLOB)
-    for where, byte in flips:
-        data[min(len(data) - 1, int(where * len(data)))] = byte
-    _parse_or_input_error(bytes(data))
+    comments_or_one_line_error(SOURCE, cut_and_flip(BLOB, cut, flips))

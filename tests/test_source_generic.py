@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
+from fuzzing import FUZZ, parse_or_none, truncated_flipped
 from threadpress.errors import InputError
 from threadpress.sources import detect, registry
 from threadpress.sources.base import Document
@@ -16,7 +17,7 @@ from threadpress.sources.generic import SOURCE
 
 DIR = FIXTURES / "generic"
 NAMES = ["chatterbox.html", "forumly.html", "kidsboard.html"]
-FUZZ = settings(max_examples=60, deadline=3000, suppress_health_check=[HealthCheck.too_slow])
+SLOW_FUZZ = settings(FUZZ, deadline=3000)
 
 
 def load(name: str, url: str | None = "https://talk.example/t/7") -> Document:
@@ -97,24 +98,14 @@ def test_page_without_comments():
         SOURCE.parse(Document(b"plain text", "a.txt"))
 
 
-@FUZZ
+@SLOW_FUZZ
 @given(st.binary(max_size=2000))
 def test_random_bytes_never_crash(data):
-    try:
-        SOURCE.parse(Document(data, "fuzz.html", content_type="text/html"))
-    except InputError:
-        pass
+    parse_or_none(SOURCE.parse, Document(data, "fuzz.html", content_type="text/html"))
 
 
-@FUZZ
+@SLOW_FUZZ
 @given(st.sampled_from(NAMES), st.data())
 def test_mutated_fixtures_never_crash(name, data):
-    raw = (DIR / name).read_bytes()
-    raw = bytearray(raw[: data.draw(st.integers(0, len(raw)))])
-    for _ in range(data.draw(st.integers(0, 8))):
-        if raw:
-            raw[data.draw(st.integers(0, len(raw) - 1))] = data.draw(st.integers(0, 255))
-    try:
-        SOURCE.parse(Document(bytes(raw), "fuzz.html", content_type="text/html"))
-    except InputError:
-        pass
+    raw = truncated_flipped(data, (DIR / name).read_bytes(), max_flips=8)
+    parse_or_none(SOURCE.parse, Document(raw, "fuzz.html", content_type="text/html"))

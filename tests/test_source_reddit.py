@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-import orjson
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
+from fuzzing import FUZZ, json_values, mutated_json, robust, truncated_flipped
 from threadpress.errors import InputError
 from threadpress.model import Thread, thread_to_dict
 from threadpress.sources import detect
@@ -142,59 +142,22 @@ def test_bad_input_names_the_file(data, msg):
 
 # --- robustness: random and mutated input gives a Thread or InputError, nothing else ----------
 
-FUZZ = settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False) | st.text(max_size=8)
-    | st.sampled_from(["t1_", "t3_1ab2cd", "more", "t1", "Listing", "[deleted]", "&lt;p&gt;"]),
-    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=6), kids, max_size=3),
-    max_leaves=8,
-)
-
-
-def _robust(data: bytes) -> None:
-    try:
-        assert isinstance(parse(data), Thread)
-    except InputError:
-        pass
-    SOURCE.detect(Document(data, "x"))
-
-
-def _paths(obj, path=()):
-    yield path
-    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
-    for k, v in items:
-        yield from _paths(v, (*path, k))
+JSON = json_values("t1_", "t3_1ab2cd", "more", "t1", "Listing", "[deleted]", "&lt;p&gt;")
 
 
 @FUZZ
 @given(st.binary(max_size=2000))
 def test_random_bytes(data):
-    _robust(data)
+    robust(SOURCE, parse, data)
 
 
 @FUZZ
 @given(st.sampled_from([THREAD, RAW_JSON]), st.data())
 def test_truncated_and_flipped(base, data):
-    cut = data.draw(st.integers(0, len(base)))
-    buf = bytearray(base[:cut] if data.draw(st.booleans()) else base)
-    for _ in range(data.draw(st.integers(0, 3))):
-        if buf:
-            buf[data.draw(st.integers(0, len(buf) - 1))] = data.draw(st.integers(0, 255))
-    _robust(bytes(buf))
+    robust(SOURCE, parse, truncated_flipped(data, base, max_flips=3, may_keep_whole=True))
 
 
 @FUZZ
 @given(st.data())
 def test_structure_mutations(data):
-    obj = orjson.loads(THREAD)
-    paths = list(_paths(obj))[1:]
-    for _ in range(data.draw(st.integers(1, 3))):
-        path = data.draw(st.sampled_from(paths))
-        target = obj
-        try:
-            for k in path[:-1]:
-                target = target[k]
-            target[path[-1]] = data.draw(JSON)
-        except (KeyError, IndexError, TypeError):
-            continue  # an earlier mutation replaced this branch
-    _robust(orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS))
+    robust(SOURCE, parse, mutated_json(data, THREAD, JSON))

@@ -9,9 +9,10 @@ from pathlib import Path
 import orjson
 import pytest
 import zstandard
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fuzzing import FUZZ, json_values, thread_or_input_error, truncated_flipped
 from threadpress.errors import InputError
 from threadpress.model import Thread
 from threadpress.sanitize import text_to_html
@@ -175,20 +176,11 @@ def test_render_is_text_to_html(body):
 
 # --- robustness ---------------------------------------------------------------------------------
 
-FUZZ = settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
-JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.floats(allow_nan=False) | st.text(max_size=8)
-    | st.sampled_from(["t1_", "t3_1xy9zz", "[deleted]", "1709251800", "removed by reddit"]),
-    lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=6), kids, max_size=3),
-    max_leaves=8,
-)
+JSON = json_values("t1_", "t3_1xy9zz", "[deleted]", "1709251800", "removed by reddit")
 
 
 def _robust(data: bytes, thread=None) -> None:
-    try:
-        assert isinstance(parse(data, thread=thread), Thread)
-    except InputError:
-        pass
+    thread_or_input_error(parse, data, thread=thread)
     for skip in (False, True):
         try:
             for tid, c in iter_comments(io.BytesIO(data), skip_bad=skip):
@@ -207,12 +199,8 @@ def test_random_bytes(data):
 @FUZZ
 @given(st.sampled_from([NDJSON, ZST]), st.data())
 def test_truncated_and_flipped(base, data):
-    cut = data.draw(st.integers(0, len(base)))
-    buf = bytearray(base[:cut] if data.draw(st.booleans()) else base)
-    for _ in range(data.draw(st.integers(0, 3))):
-        if buf:
-            buf[data.draw(st.integers(0, len(buf) - 1))] = data.draw(st.integers(0, 255))
-    _robust(bytes(buf), data.draw(st.sampled_from([None, "1xy9zz", "t3_2aa000"])))
+    buf = truncated_flipped(data, base, max_flips=3, may_keep_whole=True)
+    _robust(buf, data.draw(st.sampled_from([None, "1xy9zz", "t3_2aa000"])))
 
 
 @FUZZ

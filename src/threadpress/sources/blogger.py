@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 from lxml import etree
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -19,8 +18,9 @@ from ..errors import InputError
 from ..model import Comment, ReplyEdge, Thread, stable_id
 from ..sanitize import clean_html, html_to_text, normalize_space, text_to_html
 from ..times import from_epoch, from_iso
+from ._shape import load_json, never_raises, sniff
 from .base import Document
-from .wordpress_common import finish, join_url, parse_display_time, pick, xml_root
+from .wordpress_common import finish, join_url, node_attr, node_text, parse_display_time, pick, xml_root
 
 NAME = "blogger"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -70,31 +70,29 @@ class BloggerSource:
         "Blogger post page, classic 'NAME said...' comments (no parents; @NAME left to the resolver)",
     )
 
+    @never_raises
     def detect(self, doc: Document) -> float:
-        try:
-            head = doc.data[:65536]
-            lead = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-            if lead.startswith((b"<?xml", b"<feed")):
-                if b"schemas.google.com/blogger/2018" in head or _TAG.search(head.decode("latin-1")):
-                    return 0.95
-                return 0.0
-            if lead.startswith(b"{"):
-                return 0.95 if b'"$t"' in head and b"tag:blogger.com,1999:blog-" in head else 0.0
-            if not doc.is_html:
-                return 0.0
-            text = doc.text[:3_000_000]
-            if not re.search(r"\bid=[\"']c\d{6,}[\"']|\bname=[\"']c\d{6,}[\"']", text):
-                return 0.0
-            if _BLOGGER_PAGE.search(text):  # Blogger's own generator tag and markup: certain
+        head = doc.data[:65536]
+        lead = sniff(head, 512)
+        if lead.startswith((b"<?xml", b"<feed")):
+            if b"schemas.google.com/blogger/2018" in head or _TAG.search(head.decode("latin-1")):
                 return 0.95
-            score = 0.45
-            if "showComment=" in text:
-                score += 0.2
-            if re.search(r"comments-block|comment-thread|comment-replies|blogger\.com", text):
-                score += 0.15
-            return min(score, 0.85)
-        except Exception:  # detect never raises
             return 0.0
+        if lead.startswith(b"{"):
+            return 0.95 if b'"$t"' in head and b"tag:blogger.com,1999:blog-" in head else 0.0
+        if not doc.is_html:
+            return 0.0
+        text = doc.text[:3_000_000]
+        if not re.search(r"\bid=[\"']c\d{6,}[\"']|\bname=[\"']c\d{6,}[\"']", text):
+            return 0.0
+        if _BLOGGER_PAGE.search(text):  # Blogger's own generator tag and markup: certain
+            return 0.95
+        score = 0.45
+        if "showComment=" in text:
+            score += 0.2
+        if re.search(r"comments-block|comment-thread|comment-replies|blogger\.com", text):
+            score += 0.15
+        return min(score, 0.85)
 
     def parse(self, doc: Document) -> Thread:
         lead = doc.text[:512].lstrip()
@@ -181,10 +179,7 @@ def _takeout(el: Any, e: _Entry) -> None:
 
 
 def _json_entries(doc: Document) -> tuple[list[_Entry], dict[str, str]]:
-    try:
-        data = orjson.loads(doc.text)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"{doc.name}: not valid JSON ({exc})") from None
+    data = load_json(doc)
     feed = data.get("feed") if isinstance(data, dict) else None
     if not isinstance(feed, dict):
         raise InputError(f"{doc.name}: not a Blogger JSON feed (no \"feed\" object)")
@@ -335,24 +330,25 @@ def _parse_html(doc: Document) -> Thread:
     more = tree.css_first(".loadmore")  # "Load more..." for replies the server did not render
     if more is not None and "hidden" not in (more.attributes.get("class") or ""):
         meta["load_more"] = True
-    url = (doc.url or _attr(tree.css_first('link[rel="canonical"]'), "href")
-           or _attr(tree.css_first('meta[property="og:url"]'), "content") or "")
+    url = (doc.url or node_attr(tree.css_first('link[rel="canonical"]'), "href")
+           or node_attr(tree.css_first('meta[property="og:url"]'), "content") or "")
     if not url and comments[0].permalink:
         url = comments[0].permalink.split("?", 1)[0].split("#", 1)[0]
     for c in comments:
         if url and c.permalink and not c.permalink.startswith(("http://", "https://")):
             c.permalink = join_url(url, c.permalink)
-    title = (_text(tree.css_first(".post-title")) or _attr(tree.css_first('meta[property="og:title"]'), "content")
-             or _text(tree.css_first("title")))
+    title = (node_text(tree.css_first(".post-title"))
+             or node_attr(tree.css_first('meta[property="og:title"]'), "content")
+             or node_text(tree.css_first("title")))
     body = tree.css_first(".post-body")
-    post_id = _attr(tree.css_first('meta[itemprop="postId"]'), "content")
+    post_id = node_attr(tree.css_first('meta[itemprop="postId"]'), "content")
     if not post_id and body is not None:
         post_id = (re.findall(r"post-body-(\d+)", body.attributes.get("id") or "") or [""])[0]
-    blog_id = _attr(tree.css_first('meta[itemprop="blogId"]'), "content")
+    blog_id = node_attr(tree.css_first('meta[itemprop="blogId"]'), "content")
     if not blog_id and (m := re.search(r"blog-(\d{5,})|blogId['\"]?\s*[:=]\s*['\"]?(\d{5,})", doc.text, re.I)):
         blog_id = m.group(1) or m.group(2)
     published_node = tree.css_first("abbr.published[title], time.published[datetime], .published[title]")
-    published = from_iso(_attr(published_node, "title") or _attr(published_node, "datetime"))[0]
+    published = from_iso(node_attr(published_node, "title") or node_attr(published_node, "datetime"))[0]
     ordered = finish(comments, meta, id_order=False)
     return Thread(
         id=(f"{NAME}:{blog_id}:{post_id}" if blog_id.isdigit() and post_id.isdigit()
@@ -361,7 +357,7 @@ def _parse_html(doc: Document) -> Thread:
         url=url or None,
         title=title,
         comments=ordered,
-        author=_text(tree.css_first(".post-author .fn, .post-author a, .byline.post-author a")) or None,
+        author=node_text(tree.css_first(".post-author .fn, .post-author a, .byline.post-author a")) or None,
         published_at=published,
         body_html=clean_html(body.inner_html or "") if body is not None else "",
         meta=meta,
@@ -415,8 +411,8 @@ def _classic(tree: LexborHTMLParser) -> list[Comment]:
 
 
 def _classic_id(head: LexborNode, body: LexborNode, stamp: LexborNode | None) -> str:
-    for value in (head.attributes.get("id"), _attr(head.css_first("a[name]"), "name"),
-                  _attr(stamp, "href").rsplit("#", 1)[-1] if stamp is not None else "",
+    for value in (head.attributes.get("id"), node_attr(head.css_first("a[name]"), "name"),
+                  node_attr(stamp, "href").rsplit("#", 1)[-1] if stamp is not None else "",
                   body.attributes.get("id")):
         if value and (m := re.fullmatch(r"(?:c|Blog\d+_cmt-)(\d+)", value)):
             return m.group(1)
@@ -429,8 +425,8 @@ def _make(cid: str, user: LexborNode | None, stamp: LexborNode | None, body: Lex
         author = normalize_space(link.text())
     else:  # "Anonymous said..."
         author = _SAID.sub("", normalize_space(user.text() if user is not None else ""))
-    author_url = _attr(link, "href") or None
-    href = _attr(stamp, "href")
+    author_url = node_attr(link, "href") or None
+    href = node_attr(stamp, "href")
     shown = normalize_space(stamp.text()) if stamp is not None else ""
     if m := _SHOW.search(href):
         (created, tz), raw = from_epoch(m.group(1)), m.group(1)
@@ -452,15 +448,6 @@ def _make(cid: str, user: LexborNode | None, stamp: LexborNode | None, body: Lex
         author_id=profile.group(1) if profile else None, author_url=author_url, status=status,
     )
 
-
-def _attr(node: LexborNode | None, name: str) -> str:
-    if node is None:
-        return ""
-    return (node.attributes.get(name) or "").strip()
-
-
-def _text(node: LexborNode | None) -> str:
-    return normalize_space(node.text()) if node is not None else ""
 
 
 SOURCE = BloggerSource()

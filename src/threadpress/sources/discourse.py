@@ -20,23 +20,19 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-import orjson
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..errors import InputError
 from ..model import Comment, ReplyEdge, Thread, stable_id
 from ..sanitize import clean_html, html_to_text
 from ..times import from_iso
+from ._shape import as_dict, as_list, as_str, load_json, never_raises, sniff
 from .base import Document
 
 NAME = "discourse"
 BATCH = 20
 #: post_type 3 is a "small action" (closed, pinned, split...): a system line, not a comment.
 SMALL_ACTION = 3
-
-
-def _s(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _int(value: Any) -> int | None:
@@ -50,20 +46,15 @@ def _int(value: Any) -> int | None:
 
 
 def _load(doc: Document) -> dict:
-    try:
-        data = orjson.loads(doc.text)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"{doc.name}: not valid JSON ({exc})") from None
+    data = load_json(doc)
     if not isinstance(data, dict) or not isinstance(data.get("post_stream"), dict):
         raise InputError(f"{doc.name}: not a Discourse topic (no post_stream)")
     return data
 
 
 def _posts(data: dict) -> list[dict]:
-    posts = data["post_stream"].get("posts")
-    return [p for p in posts if isinstance(p, dict) and _int(p.get("post_number")) is not None] if isinstance(
-        posts, list
-    ) else []
+    posts = as_list(data["post_stream"].get("posts"))
+    return [p for p in posts if isinstance(p, dict) and _int(p.get("post_number")) is not None]
 
 
 # ---------------------------------------------------------------- paging: what to fetch next
@@ -121,16 +112,14 @@ class DiscourseSource:
         "Discourse topic JSON: https://FORUM/t/SLUG/ID.json (remaining posts via /t/ID/posts.json batches)",
     )
 
+    @never_raises
     def detect(self, doc: Document) -> float:
-        try:
-            head = doc.data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
-            if not head.startswith(b"{"):
-                return 0.0
-            compact = head.replace(b" ", b"")
-            if b'"post_stream":{' in compact and (b'"post_number":' in compact or b'"stream":' in compact):
-                return 0.95
-        except Exception:  # noqa: BLE001 - detect must never raise
-            pass
+        head = sniff(doc.data, 65536)
+        if not head.startswith(b"{"):
+            return 0.0
+        compact = head.replace(b" ", b"")
+        if b'"post_stream":{' in compact and (b'"post_number":' in compact or b'"stream":' in compact):
+            return 0.95
         return 0.0
 
     def parse(self, doc: Document) -> Thread:
@@ -170,7 +159,7 @@ def _parse(doc: Document, data: dict) -> Thread:
         except InputError:
             parts = urlsplit(doc.url)
             base = f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
-    slug = _s(data.get("slug")) or next((_s(p.get("topic_slug")) for p in posts if p.get("topic_slug")), "")
+    slug = as_str(data.get("slug")) or next((as_str(p.get("topic_slug")) for p in posts if p.get("topic_slug")), "")
     if topic_id is None and not posts:
         raise InputError(f"{doc.name}: the Discourse topic has no id and no posts")
     topic_url = f"{base}/t/{slug or 'topic'}/{topic_id}" if base and topic_id is not None else doc.url
@@ -183,7 +172,7 @@ def _parse(doc: Document, data: dict) -> Thread:
         if n is None:
             continue
         if _int(p.get("post_type")) == SMALL_ACTION:
-            actions.append({"post_number": n, "action_code": _s(p.get("action_code"))})
+            actions.append({"post_number": n, "action_code": as_str(p.get("action_code"))})
             continue
         by_number.setdefault(n, p)
     ids = {n: str(_int(p.get("id")) if _int(p.get("id")) is not None else f"post-{n}") for n, p in by_number.items()}
@@ -207,9 +196,9 @@ def _parse(doc: Document, data: dict) -> Thread:
     comments.sort(key=lambda c: c.number or 0)
 
     first = by_number.get(1)
-    created, _ = from_iso(_s(data.get("created_at")) or _s((first or {}).get("created_at")))
-    details = data.get("details") if isinstance(data.get("details"), dict) else {}
-    creator = details.get("created_by") if isinstance(details.get("created_by"), dict) else {}
+    created, _ = from_iso(as_str(data.get("created_at")) or as_str((first or {}).get("created_at")))
+    details = as_dict(data.get("details"))
+    creator = as_dict(details.get("created_by"))
     meta: dict[str, Any] = {}
     missing = _missing(data)
     if missing:
@@ -229,9 +218,9 @@ def _parse(doc: Document, data: dict) -> Thread:
         id=tid,
         source=NAME,
         url=topic_url,
-        title=_s(data.get("title")) or htmllib.unescape(_s(data.get("fancy_title"))),
+        title=as_str(data.get("title")) or htmllib.unescape(as_str(data.get("fancy_title"))),
         comments=comments,
-        author=_s(creator.get("username")) or _s((first or {}).get("username")) or None,
+        author=as_str(creator.get("username")) or as_str((first or {}).get("username")) or None,
         published_at=created,
         body_html=comments[0].html if comments and comments[0].number == 1 else "",
         meta=meta,
@@ -240,8 +229,8 @@ def _parse(doc: Document, data: dict) -> Thread:
 
 def _post(p: dict, n: int, cid: str, topic_id: int | None, topic_url: str | None, base: str | None,
           target: Any) -> Comment:
-    username = _s(p.get("username"))
-    raw_time = _s(p.get("created_at"))
+    username = as_str(p.get("username"))
+    raw_time = as_str(p.get("created_at"))
     created, tz = from_iso(raw_time)
     status = "ok"
     if p.get("deleted_at") or p.get("user_deleted"):
@@ -252,12 +241,12 @@ def _post(p: dict, n: int, cid: str, topic_id: int | None, topic_url: str | None
     reply_to = _int(p.get("reply_to_post_number"))
     if reply_to is not None and reply_to != n:
         ru = p.get("reply_to_user")
-        ru_name = _s(ru.get("username")) if isinstance(ru, dict) else ""
+        ru_name = as_str(as_dict(ru).get("username"))
         parents.append(ReplyEdge(target(reply_to, ru_name), "platform", 1.0,
                                  f"discourse:reply_to_post_number={reply_to}"))
     html = text = ""
     cues: list[dict[str, Any]] = []
-    cooked = _s(p.get("cooked"))
+    cooked = as_str(p.get("cooked"))
     if status != "deleted" and cooked:
         html, text, quotes, mentions = _cooked(cooked, base)
         for user, num, topic in quotes:
@@ -270,8 +259,8 @@ def _post(p: dict, n: int, cid: str, topic_id: int | None, topic_url: str | None
             if all(e.target_id != tgt for e in parents):
                 parents.append(ReplyEdge(tgt, "quote", 1.0, f"discourse:quote post={num} user={user}"))
         cues.extend({"type": "mention", "username": m} for m in mentions)
-    if _s(p.get("updated_at")) and p.get("version", 1) not in (1, None):
-        cues.append({"type": "edited", "at": _s(p.get("updated_at")), "version": p.get("version")})
+    if as_str(p.get("updated_at")) and p.get("version", 1) not in (1, None):
+        cues.append({"type": "edited", "at": as_str(p.get("updated_at")), "version": p.get("version")})
     uid = _int(p.get("user_id"))
     return Comment(
         id=cid,

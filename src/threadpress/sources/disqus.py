@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..model import Comment, ReplyEdge, Thread
 from ..sanitize import clean_html, html_to_text, text_to_html
 from ..times import from_iso
+from ._shape import never_raises
 from .base import Document
 from .wordpress_common import finish, pick, xml_root, xtext
 
@@ -31,12 +32,9 @@ class DisqusSource:
     name = NAME
     forms = ("Disqus XML export: the thread with the most posts, unless one is named (dsq:id, identifier or link)",)
 
+    @never_raises
     def detect(self, doc: Document) -> float:
-        try:
-            head = doc.data[:8192]
-            return 0.95 if _ROOT.search(head) else 0.0
-        except Exception:  # detect never raises
-            return 0.0
+        return 0.95 if _ROOT.search(doc.data[:8192]) else 0.0
 
     def parse(self, doc: Document) -> Thread:
         root = xml_root(doc, "Disqus export")

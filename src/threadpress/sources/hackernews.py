@@ -16,12 +16,11 @@ import html as htmllib
 import re
 from typing import Any
 
-import orjson
-
 from ..errors import InputError
 from ..model import Comment, ReplyEdge, Thread
 from ..sanitize import clean_html, html_to_text
 from ..times import from_epoch, from_iso
+from ._shape import as_list, as_str, load_json, never_raises, sniff, walk_children
 from .base import Document
 
 NAME = "hackernews"
@@ -29,10 +28,6 @@ BASE = "https://news.ycombinator.com"
 ROOT_TYPES = ("story", "job", "poll", "ask", "show")
 _EMPTY_P = re.compile(r"<p>\s*</p>")
 _QUOTE_P = re.compile(r"<p>\s*&gt;\s?(.*?)</p>", re.S)
-
-
-def _s(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _id(value: Any) -> str:
@@ -69,27 +64,22 @@ class HackerNewsSource:
         "Hacker News Algolia item tree: https://hn.algolia.com/api/v1/items/<id>",
     )
 
+    @never_raises
     def detect(self, doc: Document) -> float:
-        try:
-            head = doc.data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").replace(b" ", b"")
-            if not head.startswith((b"{", b"[")):
-                return 0.0
-            if b'"created_at_i":' in head and b'"story_id":' in head and (
-                b'"children":' in head or b'"parent_id":' in head
-            ):
+        head = sniff(doc.data, 4096).replace(b" ", b"")
+        if not head.startswith((b"{", b"[")):
+            return 0.0
+        if b'"created_at_i":' in head and b'"story_id":' in head and (
+            b'"children":' in head or b'"parent_id":' in head
+        ):
+            return 0.95
+        if b'"type":"comment"' in head or any(b'"type":"%s"' % t.encode() in head for t in ROOT_TYPES):
+            if b'"by":' in head and b'"time":' in head and (b'"parent":' in head or b'"kids":' in head):
                 return 0.95
-            if b'"type":"comment"' in head or any(b'"type":"%s"' % t.encode() in head for t in ROOT_TYPES):
-                if b'"by":' in head and b'"time":' in head and (b'"parent":' in head or b'"kids":' in head):
-                    return 0.95
-        except Exception:  # noqa: BLE001 - detect must never raise
-            pass
         return 0.0
 
     def parse(self, doc: Document) -> Thread:
-        try:
-            data = orjson.loads(doc.text)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{doc.name}: not valid JSON ({exc})") from None
+        data = load_json(doc)
         if isinstance(data, dict) and "children" in data and ("created_at_i" in data or "created_at" in data):
             return _algolia(doc, data)
         if isinstance(data, dict):
@@ -112,10 +102,10 @@ def _thread(doc: Document, root_id: str, root: dict | None, comments: list[Comme
     published, _ = (
         from_epoch(root["time"]) if "time" in root
         else from_epoch(root["created_at_i"]) if "created_at_i" in root
-        else from_iso(_s(root.get("created_at")))
+        else from_iso(as_str(root.get("created_at")))
     )
-    body = _s(root.get("text"))
-    link = _s(root.get("url"))
+    body = as_str(root.get("text"))
+    link = as_str(root.get("url"))
     body_html = hn_html(body) if body else ""
     if not body_html and link.startswith(("http://", "https://")):
         body_html = clean_html(f'<p><a href="{htmllib.escape(link)}">{htmllib.escape(link)}</a></p>')
@@ -123,9 +113,9 @@ def _thread(doc: Document, root_id: str, root: dict | None, comments: list[Comme
         id=f"{NAME}:{root_id}",
         source=NAME,
         url=f"{BASE}/item?id={root_id}",
-        title=_s(root.get("title")),
+        title=as_str(root.get("title")),
         comments=comments,
-        author=_s(root.get("by")) or _s(root.get("author")) or None,
+        author=as_str(root.get("by")) or as_str(root.get("author")) or None,
         published_at=published,
         body_html=body_html,
         meta=meta,
@@ -175,8 +165,8 @@ def _firebase(doc: Document, items: list[dict]) -> Thread:
         if parent and parent != root_id and parent not in by_id:
             orphans.append(cid)
         status = "deleted" if item.get("deleted") else "removed" if item.get("dead") else "ok"
-        text = _s(item.get("text")) if status != "deleted" else ""
-        comments.append(_comment(item, cid, _s(item.get("by")), text, from_epoch(item.get("time")),
+        text = as_str(item.get("text")) if status != "deleted" else ""
+        comments.append(_comment(item, cid, as_str(item.get("by")), text, from_epoch(item.get("time")),
                                  item.get("time"), parent, root_id, status, "hn:parent"))
     meta: dict[str, Any] = {"api": "firebase", "display_order": _display_order(root_id, by_id)}
     if orphans:
@@ -192,8 +182,7 @@ def _firebase(doc: Document, items: list[dict]) -> Thread:
 
 
 def _kids(item: dict | None) -> list[str]:
-    kids = (item or {}).get("kids")
-    return [k for k in (_id(x) for x in kids) if k] if isinstance(kids, list) else []
+    return [k for k in (_id(x) for x in as_list((item or {}).get("kids"))) if k]
 
 
 def _all_kids(by_id: dict[str, dict]) -> list[str]:
@@ -220,34 +209,20 @@ def _algolia(doc: Document, root: dict) -> Thread:
     if not root_id:
         raise InputError(f"{doc.name}: the Algolia item has no id")
     comments: list[Comment] = []
-    seen: set[str] = set()
-    stack: list[tuple[Any, str]] = [(c, root_id) for c in reversed(_list(root.get("children")))]
-    while stack:
-        node, nesting_parent = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        cid = _id(node.get("id"))
-        if not cid or cid in seen:
-            continue
-        seen.add(cid)
-        stack.extend((c, cid) for c in reversed(_list(node.get("children"))))
+    for node, cid, nesting_parent in walk_children(as_list(root.get("children")), _id, root_id):
         if node.get("type") not in (None, "comment"):
             continue  # pollopt and friends are not comments
         parent = _id(node.get("parent_id")) or nesting_parent
-        author = _s(node.get("author"))
-        text = _s(node.get("text"))
+        author = as_str(node.get("author"))
+        text = as_str(node.get("text"))
         status = "deleted" if not author and not text else "ok"
         raw = node.get("created_at") if node.get("created_at") else node.get("created_at_i")
-        created = from_iso(_s(node.get("created_at")))
+        created = from_iso(as_str(node.get("created_at")))
         if created[0] is None:
             created = from_epoch(node.get("created_at_i"))
         comments.append(_comment(node, cid, author, text, created, raw, parent, root_id, status,
                                  "algolia:parent_id"))
     return _thread(doc, root_id, root, comments, {"api": "algolia"})
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
 
 
 SOURCE = HackerNewsSource()

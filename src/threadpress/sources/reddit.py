@@ -13,26 +13,17 @@ from __future__ import annotations
 import html as htmllib
 from typing import Any
 
-import orjson
-
 from ..errors import InputError
 from ..model import Comment, ReplyEdge, Thread
 from ..sanitize import clean_html, html_to_text, text_to_html
 from ..times import from_epoch
+from ._shape import as_dict, as_list, as_str, load_json, never_raises, sniff
 from .base import Document
 
 NAME = "reddit"
 BASE = "https://www.reddit.com"
 #: Bodies Reddit leaves in place of a comment that is gone, and the status each one means.
 TOMBSTONES = {"[deleted]": "deleted", "[removed]": "removed"}
-
-
-def _d(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _s(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _unescape(value: str, escaped: bool) -> str:
@@ -45,23 +36,18 @@ class RedditSource:
         "Reddit thread JSON: https://www.reddit.com/r/SUB/comments/ID/.json (with or without raw_json=1)",
     )
 
+    @never_raises
     def detect(self, doc: Document) -> float:
-        try:
-            head = doc.data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-            if not head.startswith(b"["):
-                return 0.0
-            compact = head.replace(b" ", b"")
-            if b'"kind":"Listing"' in compact and b'"kind":"t3"' in compact:
-                return 0.95
-        except Exception:  # noqa: BLE001 - detect must never raise
-            pass
+        head = sniff(doc.data, 4096)
+        if not head.startswith(b"["):
+            return 0.0
+        compact = head.replace(b" ", b"")
+        if b'"kind":"Listing"' in compact and b'"kind":"t3"' in compact:
+            return 0.95
         return 0.0
 
     def parse(self, doc: Document) -> Thread:
-        try:
-            data = orjson.loads(doc.text)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{doc.name}: not valid JSON ({exc})") from None
+        data = load_json(doc)
         if not (
             isinstance(data, list)
             and len(data) == 2
@@ -75,18 +61,17 @@ class RedditSource:
 
 
 def _children(listing: Any) -> list:
-    kids = _d(_d(listing).get("data")).get("children")
-    return kids if isinstance(kids, list) else []
+    return as_list(as_dict(as_dict(listing).get("data")).get("children"))
 
 
 def _is_escaped(post: dict, listing: Any) -> bool:
     """True unless the response was fetched with raw_json=1 (then `body_html` starts with `<`)."""
-    samples = [_s(post.get("selftext_html"))]
+    samples = [as_str(post.get("selftext_html"))]
     stack = list(_children(listing))
     while stack and len(samples) < 50:
-        thing = _d(stack.pop())
-        data = _d(thing.get("data"))
-        samples.append(_s(data.get("body_html")))
+        thing = as_dict(stack.pop())
+        data = as_dict(thing.get("data"))
+        samples.append(as_str(data.get("body_html")))
         stack.extend(_children(data.get("replies")))
     for s in samples:
         s = s.lstrip()
@@ -98,12 +83,12 @@ def _is_escaped(post: dict, listing: Any) -> bool:
 
 
 def _parse(doc: Document, data: list) -> Thread:
-    posts = [_d(t.get("data")) for t in _children(data[0]) if _d(t).get("kind") == "t3"]
+    posts = [as_dict(t.get("data")) for t in _children(data[0]) if as_dict(t).get("kind") == "t3"]
     if not posts:
         raise InputError(f"{doc.name}: the Reddit listing has no submission (t3)")
     post = posts[0]
     escaped = _is_escaped(post, data[1])
-    post_id = _s(post.get("id")) or _s(post.get("name")).removeprefix("t3_")
+    post_id = as_str(post.get("id")) or as_str(post.get("name")).removeprefix("t3_")
     if not post_id:
         raise InputError(f"{doc.name}: the Reddit submission has no id")
 
@@ -114,16 +99,16 @@ def _parse(doc: Document, data: list) -> Thread:
     # Iterative pre-order walk (document order), so hostile nesting cannot exhaust the stack.
     stack: list[Any] = list(reversed(_children(data[1])))
     while stack:
-        thing = _d(stack.pop())
+        thing = as_dict(stack.pop())
         kind = thing.get("kind")
-        item = _d(thing.get("data"))
+        item = as_dict(thing.get("data"))
         if kind == "more":
             kids = item.get("children")
             ids = [str(i) for i in kids if isinstance(i, str | int)] if isinstance(kids, list) else []
             count = item.get("count")
-            if not ids and _s(item.get("id")) in ("_", ""):
+            if not ids and as_str(item.get("id")) in ("_", ""):
                 # "continue this thread": the rest of a deep branch sits on another page.
-                parent = _s(item.get("parent_id")).partition("_")[2]
+                parent = as_str(item.get("parent_id")).partition("_")[2]
                 if parent:
                     continued.append(parent)
                 continue
@@ -148,25 +133,25 @@ def _parse(doc: Document, data: list) -> Thread:
     num = post.get("num_comments")
     if isinstance(num, int):
         meta["num_comments"] = num
-    sub = _s(post.get("subreddit"))
+    sub = as_str(post.get("subreddit"))
     if sub:
         meta["subreddit"] = sub
 
-    permalink = _s(post.get("permalink"))
+    permalink = as_str(post.get("permalink"))
     url = BASE + permalink if permalink.startswith("/") else doc.url
     published, _tz = from_epoch(post.get("created_utc"))
-    body = _unescape(_s(post.get("selftext_html")), escaped)
+    body = _unescape(as_str(post.get("selftext_html")), escaped)
     body_html = clean_html(body) if body else ""
-    link = _unescape(_s(post.get("url")), escaped)
+    link = _unescape(as_str(post.get("url")), escaped)
     if not body_html and link and not post.get("is_self") and link.startswith(("http://", "https://")):
         body_html = clean_html(f'<p><a href="{htmllib.escape(link)}">{htmllib.escape(link)}</a></p>')
     return Thread(
         id=f"{NAME}:{post_id}",
         source=NAME,
         url=url,
-        title=_unescape(_s(post.get("title")), escaped),
+        title=_unescape(as_str(post.get("title")), escaped),
         comments=comments,
-        author=_s(post.get("author")) or None,
+        author=as_str(post.get("author")) or None,
         published_at=published,
         body_html=body_html,
         meta=meta,
@@ -174,16 +159,16 @@ def _parse(doc: Document, data: list) -> Thread:
 
 
 def _comment(item: dict, escaped: bool, fallback_id: str) -> Comment:
-    cid = _s(item.get("id")) or _s(item.get("name")).removeprefix("t1_") or fallback_id
-    author = _s(item.get("author"))
-    body = _unescape(_s(item.get("body")), escaped)
+    cid = as_str(item.get("id")) or as_str(item.get("name")).removeprefix("t1_") or fallback_id
+    author = as_str(item.get("author"))
+    body = _unescape(as_str(item.get("body")), escaped)
     status = TOMBSTONES.get(body.strip(), "ok")
     if status == "ok" and item.get("removed_by_category") in ("moderator", "reddit", "anti_evil_ops"):
         status = "removed"
     html = text = ""
     fmt = "markdown"
     if status == "ok":
-        raw_html = _s(item.get("body_html"))
+        raw_html = as_str(item.get("body_html"))
         if raw_html:
             html = clean_html(_unescape(raw_html, escaped))
             fmt = "html"
@@ -193,10 +178,10 @@ def _comment(item: dict, escaped: bool, fallback_id: str) -> Comment:
     created, tz = from_epoch(item.get("created_utc"))
     raw = item.get("created_utc")
     parents: list[ReplyEdge] = []
-    parent_id = _s(item.get("parent_id"))
+    parent_id = as_str(item.get("parent_id"))
     if parent_id.startswith("t1_") and len(parent_id) > 3:
         parents.append(ReplyEdge(parent_id[3:], "platform", 1.0, f"reddit:parent_id={parent_id}"))
-    permalink = _s(item.get("permalink"))
+    permalink = as_str(item.get("permalink"))
     edited = item.get("edited")
     cues = [{"type": "edited", "at": edited}] if isinstance(edited, int | float) and edited else []
     return Comment(
@@ -209,7 +194,7 @@ def _comment(item: dict, escaped: bool, fallback_id: str) -> Comment:
         created_raw="" if raw is None else str(raw),
         tz=tz,
         permalink=BASE + permalink if permalink.startswith("/") else None,
-        author_id=_s(item.get("author_fullname")) or None,
+        author_id=as_str(item.get("author_fullname")) or None,
         author_url=f"{BASE}/user/{author}/" if author and author not in TOMBSTONES else None,
         format=fmt,
         status=status,

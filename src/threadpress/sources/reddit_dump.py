@@ -32,6 +32,7 @@ from ..errors import InputError
 from ..model import Comment, ReplyEdge, Thread
 from ..sanitize import text_to_html
 from ..times import from_epoch
+from ._shape import as_str, never_raises, sniff
 from .base import Document
 
 NAME = "reddit-dump"
@@ -154,8 +155,7 @@ def _comment(obj: dict) -> tuple[str, Comment] | None:
         if isinstance(parent_id, str) and parent_id.startswith("t1_") and len(parent_id) > 3
         else []
     )
-    author = obj.get("author")
-    author = author if isinstance(author, str) else ""
+    author = as_str(obj.get("author"))
     permalink = obj.get("permalink")
     if isinstance(permalink, str) and permalink.startswith("/"):
         permalink = BASE + permalink
@@ -268,25 +268,23 @@ class RedditDumpSource:
         "Pushshift / Arctic Shift Reddit comment dump: NDJSON, plain or .zst (RC_YYYY-MM.zst, SUB_comments.zst)",
     )
 
+    @never_raises
     def detect(self, doc: Document) -> float:
-        try:
-            data = doc.data
-            if data[:4] == ZSTD_MAGIC:
-                dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW)
-                data = dctx.stream_reader(io.BytesIO(data)).read(1 << 16)
-            head = data[:1 << 16].lstrip(b"\xef\xbb\xbf \t\r\n")
-            if not head.startswith(b"{"):
-                return 0.0
-            first, nl, _ = head.partition(b"\n")
-            if nl:
-                obj = orjson.loads(first)
-                if isinstance(obj, dict) and ("link_id" in obj and "parent_id" in obj or _is_submission(obj)):
-                    return 0.95 if "created_utc" in obj else 0.6
-                return 0.0
-            if b'"link_id"' in first and b'"parent_id"' in first and b'"created_utc"' in first:
-                return 0.9
-        except Exception:  # noqa: BLE001 - detect must never raise
-            pass
+        data = doc.data
+        if data[:4] == ZSTD_MAGIC:
+            dctx = zstandard.ZstdDecompressor(max_window_size=MAX_WINDOW)
+            data = dctx.stream_reader(io.BytesIO(data)).read(1 << 16)
+        head = sniff(data, 1 << 16)
+        if not head.startswith(b"{"):
+            return 0.0
+        first, nl, _ = head.partition(b"\n")
+        if nl:
+            obj = orjson.loads(first)
+            if isinstance(obj, dict) and ("link_id" in obj and "parent_id" in obj or _is_submission(obj)):
+                return 0.95 if "created_utc" in obj else 0.6
+            return 0.0
+        if b'"link_id"' in first and b'"parent_id"' in first and b'"created_utc"' in first:
+            return 0.9
         return 0.0
 
     def parse(self, doc: Document) -> Thread:

@@ -12,22 +12,17 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-import orjson
-
 from ..errors import InputError
 from ..model import Comment, ReplyEdge, Thread, stable_id
 from ..sanitize import clean_html
 from ..times import from_iso
+from ._shape import as_str, load_json, never_raises, sniff, walk_children
 from .base import Document
 
 NAME = "substack"
 _URL = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 _PARA = re.compile(r"\n\s*\n")
 _REMOVED = {"moderator_removed", "removed", "hidden", "spam", "reported"}
-
-
-def _s(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _id(value: Any) -> str:
@@ -62,28 +57,23 @@ def text_html(text: str) -> str:
 def _ancestors(value: Any) -> list[str]:
     if isinstance(value, list):
         return [i for i in (_id(x) for x in value) if i]
-    return [p for p in re.split(r"[.,/\s]+", _s(value)) if p]
+    return [p for p in re.split(r"[.,/\s]+", as_str(value)) if p]
 
 
 class SubstackSource:
     name = NAME
     forms = ("Substack comments JSON: https://PUB/api/v1/post/POST_ID/comments?all_comments=true",)
 
+    @never_raises
     def detect(self, doc: Document) -> float:
-        try:
-            head = doc.data[:8192].lstrip(b"\xef\xbb\xbf \t\r\n").replace(b" ", b"")
-            if head.startswith(b'{"comments":[') or (head.startswith(b"{") and b'"comments":[' in head):
-                if b'"ancestor_path":' in head or (b'"handle":' in head and b'"children":' in head):
-                    return 0.95
-        except Exception:  # noqa: BLE001 - detect must never raise
-            pass
+        head = sniff(doc.data, 8192).replace(b" ", b"")
+        if head.startswith(b'{"comments":[') or (head.startswith(b"{") and b'"comments":[' in head):
+            if b'"ancestor_path":' in head or (b'"handle":' in head and b'"children":' in head):
+                return 0.95
         return 0.0
 
     def parse(self, doc: Document) -> Thread:
-        try:
-            data = orjson.loads(doc.text)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{doc.name}: not valid JSON ({exc})") from None
+        data = load_json(doc)
         roots = data.get("comments") if isinstance(data, dict) else data
         if not isinstance(roots, list):
             raise InputError(f"{doc.name}: not Substack comments (expected {{\"comments\": [...]}})")
@@ -100,20 +90,8 @@ def _parse(doc: Document, data: dict, roots: list) -> Thread:
             m = re.search(r"/p/([^/?#]+)", parts.path)
             slug = m[1] if m else ""
     comments: list[Comment] = []
-    seen: set[str] = set()
     post_ids: list[str] = []
-    stack: list[tuple[Any, str]] = [(c, "") for c in reversed(roots)]
-    while stack:
-        node, nest_parent = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        cid = _id(node.get("id"))
-        if not cid or cid in seen:
-            continue
-        seen.add(cid)
-        kids = node.get("children")
-        if isinstance(kids, list):
-            stack.extend((k, cid) for k in reversed(kids))
+    for node, cid, nest_parent in walk_children(roots, _id):
         pid = _id(node.get("post_id"))
         if pid:
             post_ids.append(pid)
@@ -144,9 +122,9 @@ def _parse(doc: Document, data: dict, roots: list) -> Thread:
 def _comment(node: dict, cid: str, nest_parent: str, base: str | None, slug: str) -> Comment:
     body = node.get("body")
     deleted = node.get("deleted") is True or body is None
-    status_field = _s(node.get("status")).lower()
+    status_field = as_str(node.get("status")).lower()
     status = "deleted" if deleted else "removed" if status_field in _REMOVED else "ok"
-    text = _s(body) if status == "ok" else ""
+    text = as_str(body) if status == "ok" else ""
     html = clean_html(text_html(text)) if text else ""
     path = _ancestors(node.get("ancestor_path"))
     parent = nest_parent or (path[-1] if path else "")
@@ -154,14 +132,14 @@ def _comment(node: dict, cid: str, nest_parent: str, base: str | None, slug: str
     if parent and parent != cid:
         evidence = "substack:children" if nest_parent else "substack:ancestor_path"
         parents.append(ReplyEdge(parent, "platform", 1.0, f"{evidence}={parent}"))
-    raw = _s(node.get("date"))
+    raw = as_str(node.get("date"))
     created, tz = from_iso(raw)
-    handle = _s(node.get("handle"))
+    handle = as_str(node.get("handle"))
     uid = _id(node.get("user_id"))
     return Comment(
         id=cid,
         number=None,
-        author=_s(node.get("name")) or handle,
+        author=as_str(node.get("name")) or handle,
         created_at=created,
         html=html,
         text=text.strip(),

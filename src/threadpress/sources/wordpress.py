@@ -6,13 +6,12 @@ import re
 from datetime import datetime
 from typing import Any
 
-import orjson
-
 from ..errors import InputError
 from ..model import Comment, Thread
 from ..sanitize import clean_html, html_to_text
 from ..times import from_iso
 from . import wordpress_html
+from ._shape import load_json, never_raises, sniff
 from .base import Document
 from .wordpress_common import (
     NAME, autop, finish, host_of, pick, platform_edge, post_url, thread_id, xml_root, xtext,
@@ -53,17 +52,14 @@ class WordPressSource:
         "WordPress post page with a rendered comment list (Walker_Comment, html5 or xhtml)",
     )
 
+    @never_raises
     def detect(self, doc: Document) -> float:
-        try:
-            head = doc.data[:8192]
-            if b"<rss" in head and _WXR_NS.search(head):
-                return 0.95
-            stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-            if stripped.startswith(b"[") and _looks_rest(head):
-                return 0.95
-            return wordpress_html.detect(doc)
-        except Exception:  # detect never raises
-            return 0.0
+        head = doc.data[:8192]
+        if b"<rss" in head and _WXR_NS.search(head):
+            return 0.95
+        if sniff(head, 8192).startswith(b"[") and _looks_rest(head):
+            return 0.95
+        return wordpress_html.detect(doc)
 
     def parse(self, doc: Document) -> Thread:
         head = doc.data[:8192]
@@ -204,10 +200,7 @@ def _s(value: Any) -> str:
 
 
 def _parse_rest(doc: Document) -> Thread:
-    try:
-        data = orjson.loads(doc.text)
-    except orjson.JSONDecodeError as exc:
-        raise InputError(f"{doc.name}: not valid JSON ({exc})") from None
+    data = load_json(doc)
     if not isinstance(data, list):
         raise InputError(f"{doc.name}: expected a JSON array of WordPress comments")
     rows: list[dict[str, Any]] = []

@@ -1,5 +1,6 @@
 """Helpers shared by the WordPress readers (WXR, REST JSON, rendered lists), also used by the
-Blogger and Disqus sources: safe XML parsing, wpautop, display times, ordering and tombstones."""
+Blogger and Disqus sources: safe XML parsing, wpautop, display times, HTML node access, ordering
+and tombstones."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
+from selectolax.lexbor import LexborNode
 
 from ..errors import InputError
 from ..model import Comment, ReplyEdge, stable_id
@@ -154,6 +156,21 @@ def parse_display_time(value: str, *, dayfirst: bool = False) -> datetime | None
         return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except ValueError:
         return None
+
+
+# --- rendered pages ------------------------------------------------------------------------------
+
+
+def node_attr(node: LexborNode | None, name: str) -> str:
+    """An attribute of a parsed HTML node, stripped; "" when the node or the attribute is absent."""
+    if node is None:
+        return ""
+    return (node.attributes.get(name) or "").strip()
+
+
+def node_text(node: LexborNode | None) -> str:
+    """The text of a parsed HTML node with white space folded; "" when there is no node."""
+    return normalize_space(node.text()) if node is not None else ""
 
 
 # --- ids, ordering, tombstones -------------------------------------------------------------------

@@ -17,7 +17,9 @@ from ..model import Comment, ReplyEdge, Thread
 from ..sanitize import clean_html, html_to_text, normalize_space
 from ..times import from_iso
 from .base import Document
-from .wordpress_common import NAME, finish, host_of, join_url, parse_display_time, post_url, thread_id
+from .wordpress_common import (
+    NAME, finish, host_of, join_url, node_attr, node_text, parse_display_time, post_url, thread_id,
+)
 
 _ID = re.compile(r"^(li-)?comment-(\d{1,18})$")
 _ID_IN_PAGE = re.compile(r"<(?:li|div|article)\b[^>]*\bid=[\"'](?:li-)?comment-\d+[\"']", re.I)
@@ -98,8 +100,8 @@ def parse(doc: Document) -> Thread:
     page = _Page(tree)
     if not page.primary:
         raise InputError(f"{doc.name}: no WordPress comments (li#comment-N) on this page")
-    base = doc.url or _attr(tree.css_first('link[rel="canonical"]'), "href") or None
-    lang = _attr(tree.css_first("html"), "lang").lower()
+    base = doc.url or node_attr(tree.css_first('link[rel="canonical"]'), "href") or None
+    lang = node_attr(tree.css_first("html"), "lang").lower()
     dayfirst = bool(lang) and lang not in ("en", "en-us")
     depths = {cid: _depth(page, cid) for cid in page.primary}
     max_depth = max(depths.values())
@@ -123,19 +125,19 @@ def parse(doc: Document) -> Thread:
     ordered = finish(comments, meta)
     base = base or post_url(next((c.permalink for c in ordered if c.permalink), None))
     post_id = _post_id(tree)
-    title = (_attr(tree.css_first('meta[property="og:title"]'), "content")
-             or _text(tree.css_first("h1.entry-title, .entry-title, h1"))
-             or _text(tree.css_first("title")))
+    title = (node_attr(tree.css_first('meta[property="og:title"]'), "content")
+             or node_text(tree.css_first("h1.entry-title, .entry-title, h1"))
+             or node_text(tree.css_first("title")))
     published = None
     for node in (tree.css_first('meta[property="article:published_time"]'),
                  tree.css_first("time.entry-date[datetime], .entry-meta time[datetime]")):
-        value = _attr(node, "content") or _attr(node, "datetime")
+        value = node_attr(node, "content") or node_attr(node, "datetime")
         if value:
             published, _ = from_iso(value)
             break
     body = tree.css_first(".entry-content, .post-content")
-    author = (_attr(tree.css_first('meta[name="author"]'), "content")
-              or _text(tree.css_first(".entry-meta .author, .byline .author, .entry-author .fn")))
+    author = (node_attr(tree.css_first('meta[name="author"]'), "content")
+              or node_text(tree.css_first(".entry-meta .author, .byline .author, .entry-author .fn")))
     return Thread(
         id=thread_id(host_of(base), post_id, base or title + ordered[0].text),
         source=NAME,
@@ -243,12 +245,12 @@ def _depth(page: _Page, cid: str) -> int:
 def _post_id(tree: LexborHTMLParser) -> str:
     for node, attr in ((tree.css_first(".comment-reply-link[data-postid]"), "data-postid"),
                        (tree.css_first('input[name="comment_post_ID"]'), "value")):
-        value = _attr(node, attr)
+        value = node_attr(node, attr)
         if value.isdigit():
             return value
-    body = _attr(tree.body, "class")
+    body = node_attr(tree.body, "class")
     m = re.search(r"\bpostid-(\d+)\b", body) or re.search(
-        r"^post-(\d+)$", _attr(tree.css_first('article[id^="post-"]'), "id"))
+        r"^post-(\d+)$", node_attr(tree.css_first('article[id^="post-"]'), "id"))
     return m.group(1) if m else ""
 
 
@@ -265,12 +267,3 @@ def next_pages(doc: Document) -> list[str]:
                 seen.setdefault(url, None)
     return list(seen)
 
-
-def _attr(node: LexborNode | None, name: str) -> str:
-    if node is None:
-        return ""
-    return (node.attributes.get(name) or "").strip()
-
-
-def _text(node: LexborNode | None) -> str:
-    return normalize_space(node.text()) if node is not None else ""
