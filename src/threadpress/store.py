@@ -18,7 +18,7 @@ from .errors import NotFound, StoreError
 from .model import Comment, ReplyEdge, Thread, iso_utc, parse_iso
 
 MIGRATIONS: list[tuple[str, str]] = [
-    ("initial schema", """
+    ('initial schema', """
     CREATE TABLE threads (
         id TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, title TEXT, author TEXT,
         published_at TEXT, body_html TEXT, meta TEXT NOT NULL DEFAULT '{}',
@@ -62,9 +62,9 @@ MIGRATIONS: list[tuple[str, str]] = [
         INSERT INTO comments_fts(comments_fts, rowid, text, author) VALUES ('delete', old.pk, old.text, old.author);
         INSERT INTO comments_fts(rowid, text, author) VALUES (new.pk, new.text, new.author);
     END;
+
     """),
-    # -- dump ingest (threadpress.dumps) -------------------------------------------------------------
-    ("dump checkpoints", """
+    ('dump checkpoints', """
     CREATE TABLE dump_checkpoints (
         path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, head_sha256 TEXT NOT NULL,
         source TEXT NOT NULL,
@@ -75,11 +75,61 @@ MIGRATIONS: list[tuple[str, str]] = [
         PRIMARY KEY (path, size, mtime_ns, head_sha256)
     );
     CREATE TABLE dump_pending (thread_id TEXT PRIMARY KEY) WITHOUT ROWID;  -- threads to number at the end
+
     """),
-    ('web compositions', '    CREATE TABLE compositions (\n        id INTEGER PRIMARY KEY,\n        thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,\n        author TEXT NOT NULL,\n        title TEXT NOT NULL DEFAULT \'\',\n        items TEXT NOT NULL DEFAULT \'[]\',  -- JSON: [{"comment": ID, "keep": true|false} | {"note": TEXT}, ...]\n        created_at TEXT NOT NULL, updated_at TEXT NOT NULL\n    );\n    CREATE INDEX compositions_thread ON compositions(thread_id, author);\n'),
-    ('watch announcements', "    -- watch (threadpress.watch): every reply announced, so that a restart never announces it again.\n    -- Keyed by the comments' native ids, which survive renumbering; natural_key (authors and times of\n    -- both comments) also catches ids that change with a page template.\n    CREATE TABLE watch_announcements (\n        thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,\n        reply_id TEXT NOT NULL,\n        target_id TEXT NOT NULL,\n        source TEXT NOT NULL,         -- the SOURCE watched (URL), for the feed of one watch\n        author TEXT NOT NULL,         -- the watched author as the thread spells the name\n        natural_key TEXT,\n        payload TEXT NOT NULL,        -- the reply as announced (JSON)\n        announced_at TEXT NOT NULL,\n        delivered_at TEXT,            -- NULL: recorded, not yet printed (delivered on the next start)\n        PRIMARY KEY (thread_id, reply_id, target_id)\n    );\n    CREATE INDEX watch_announcements_natural ON watch_announcements(thread_id, natural_key);\n    CREATE INDEX watch_announcements_source ON watch_announcements(source, author);\n"),
-    ('published posts', '    CREATE TABLE published_posts (\n        post_key TEXT NOT NULL,   -- "digest:<thread id>:<author>" or "composition:<id>"\n        target TEXT NOT NULL,     -- wordpress | ghost\n        site TEXT NOT NULL,       -- the site\'s base URL\n        remote_id TEXT NOT NULL,  -- the post\'s id on that site\n        url TEXT, status TEXT,\n        first_published TEXT NOT NULL, last_published TEXT NOT NULL,\n        PRIMARY KEY (post_key, target, site)\n    );\n'),
-    ('watch seen comments', '    -- watch: the comments each watch has read for replies, with the content it read. Only new or\n    -- edited comments are read again, so a reply edge that moves only because deletions renumbered\n    -- the thread (a stale "@5") is never announced as a new reply.\n    CREATE TABLE watch_seen (\n        thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,\n        author_key TEXT NOT NULL,     -- the watched author, case- and accent-folded\n        comment_id TEXT NOT NULL,\n        content_hash TEXT NOT NULL,\n        PRIMARY KEY (thread_id, author_key, comment_id)\n    ) WITHOUT ROWID;\n'),
+    ('web compositions', """
+    CREATE TABLE compositions (
+        id INTEGER PRIMARY KEY,
+        thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        author TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '',
+        items TEXT NOT NULL DEFAULT '[]',  -- JSON: [{"comment": ID, "keep": true|false} | {"note": TEXT}, ...]
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL
+    );
+    CREATE INDEX compositions_thread ON compositions(thread_id, author);
+    """),
+    ('watch announcements', """
+    -- watch (threadpress.watch): every reply announced, so that a restart never announces it again.
+    -- Keyed by the comments' native ids, which survive renumbering; natural_key (authors and times of
+    -- both comments) also catches ids that change with a page template.
+    CREATE TABLE watch_announcements (
+        thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        reply_id TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        source TEXT NOT NULL,         -- the SOURCE watched (URL), for the feed of one watch
+        author TEXT NOT NULL,         -- the watched author as the thread spells the name
+        natural_key TEXT,
+        payload TEXT NOT NULL,        -- the reply as announced (JSON)
+        announced_at TEXT NOT NULL,
+        delivered_at TEXT,            -- NULL: recorded, not yet printed (delivered on the next start)
+        PRIMARY KEY (thread_id, reply_id, target_id)
+    );
+    CREATE INDEX watch_announcements_natural ON watch_announcements(thread_id, natural_key);
+    CREATE INDEX watch_announcements_source ON watch_announcements(source, author);
+    """),
+    ('published posts', """
+    CREATE TABLE published_posts (
+        post_key TEXT NOT NULL,   -- "digest:<thread id>:<author>" or "composition:<id>"
+        target TEXT NOT NULL,     -- wordpress | ghost
+        site TEXT NOT NULL,       -- the site's base URL
+        remote_id TEXT NOT NULL,  -- the post's id on that site
+        url TEXT, status TEXT,
+        first_published TEXT NOT NULL, last_published TEXT NOT NULL,
+        PRIMARY KEY (post_key, target, site)
+    );
+    """),
+    ('watch seen comments', """
+    -- watch: the comments each watch has read for replies, with the content it read. Only new or
+    -- edited comments are read again, so a reply edge that moves only because deletions renumbered
+    -- the thread (a stale "@5") is never announced as a new reply.
+    CREATE TABLE watch_seen (
+        thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        author_key TEXT NOT NULL,     -- the watched author, case- and accent-folded
+        comment_id TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        PRIMARY KEY (thread_id, author_key, comment_id)
+    ) WITHOUT ROWID;
+    """),
 ]
 
 _COMMENT_COLS = ("id", "number", "author", "author_id", "author_url", "created_at", "created_raw",
