@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 MAX_PAGES = 100
 
 
-def load(ref: str, *, source: str | None = None, select: str | None = None, stdin: BinaryIO | None = None,
+def load(ref: str, *, source: str | None = None, select: str | None = None, infer: bool = False,
+         stdin: BinaryIO | None = None,
          store: "Store | None" = None, fetcher: "Fetcher | None" = None,
          store_opener: Callable[[], "Store | None"] | None = None) -> Thread:
     """Read, parse and resolve replies for one SOURCE.
@@ -30,9 +31,9 @@ def load(ref: str, *, source: str | None = None, select: str | None = None, stdi
     if ref == "-":
         if stdin is None:
             raise InputError("-: no standard input to read")
-        return parse_bytes(stdin.read(), name="<stdin>", source=source, extra=extra)
+        return parse_bytes(stdin.read(), name="<stdin>", source=source, extra=extra, infer=infer)
     if ref.startswith(("http://", "https://")):
-        return fetch_thread(ref, source=source, fetcher=fetcher, extra=extra)
+        return fetch_thread(ref, source=source, fetcher=fetcher, extra=extra, infer=infer)
     if "://" in ref:
         raise InputError(f"{ref}: only http and https URLs can be fetched")
     path = Path(ref)
@@ -43,7 +44,7 @@ def load(ref: str, *, source: str | None = None, select: str | None = None, stdi
             data = path.read_bytes()
         except OSError as e:
             raise InputError(f"{ref}: cannot read ({e.strerror})") from None
-        return parse_bytes(data, name=ref, source=source, extra=extra)
+        return parse_bytes(data, name=ref, source=source, extra=extra, infer=infer)
     if store is None and store_opener is not None:
         store = store_opener()
     if store is not None and (tid := store.resolve_id(ref)):
@@ -52,14 +53,14 @@ def load(ref: str, *, source: str | None = None, select: str | None = None, stdi
 
 
 def parse_bytes(data: bytes, *, name: str, source: str | None = None, url: str | None = None,
-                content_type: str | None = None, extra: dict | None = None) -> Thread:
+                content_type: str | None = None, extra: dict | None = None, infer: bool = False) -> Thread:
     doc = Document(data, name, url=url, content_type=content_type, extra=dict(extra or {}))
     src = get(source) if source else detect(doc)
-    return resolve(src.parse(doc))
+    return resolve(src.parse(doc), infer=infer)
 
 
 def fetch_thread(url: str, *, source: str | None = None, fetcher: "Fetcher | None" = None,
-                 extra: dict | None = None) -> Thread:
+                 extra: dict | None = None, infer: bool = False) -> Thread:
     """Fetch a thread page and every further comment page it links to, as one thread."""
     from .fetch import Fetcher
 
@@ -90,7 +91,7 @@ def fetch_thread(url: str, *, source: str | None = None, fetcher: "Fetcher | Non
             queue.extend(u for u in src.next_pages(page_doc) if u not in seen)
         if pages > 1:
             thread.meta["pages"] = pages
-        return resolve(thread)
+        return resolve(thread, infer=infer)
     finally:
         if own:
             fetcher.close()

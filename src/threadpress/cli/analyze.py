@@ -99,7 +99,7 @@ def _nums(numbers) -> str:
 @json_option
 @click.pass_obj
 def stats(app, source: str, author: str | None, min_confidence: float | None, source_name: str | None,
-          select: str | None, as_json: bool) -> None:
+          select: str | None, infer: bool, as_json: bool) -> None:
     """Who took part in a thread, who answered whom, and what drew replies.
 
     With --author: every comment of the author with the replies it received, time to the first
@@ -113,7 +113,7 @@ def stats(app, source: str, author: str | None, min_confidence: float | None, so
     """
     from ..analytics import thread_stats
 
-    thread = app.load(source, source=source_name, select=select)
+    thread = app.load(source, source=source_name, select=select, infer=infer)
     st = thread_stats(thread, author=author, min_confidence=_confidence(min_confidence))
     if as_json:
         print_json(st.to_dict())
@@ -193,7 +193,7 @@ def author_cmd(app, name: str, min_confidence: float | None, as_json: bool) -> N
 @json_option
 @click.pass_obj
 def chart(app, source: str, kind: str, author: str | None, out: Path, min_confidence: float | None,
-          source_name: str | None, select: str | None, as_json: bool) -> None:
+          source_name: str | None, select: str | None, infer: bool, as_json: bool) -> None:
     """Draw a chart of a thread as PNG or SVG: timeline, reply network or engagement.
 
     \b
@@ -206,7 +206,7 @@ def chart(app, source: str, kind: str, author: str | None, out: Path, min_confid
     chart_format(out)
     if kind == "engagement" and not author:
         raise InputError("--kind engagement: needs --author NAME (whose comments to chart)")
-    thread = app.load(source, source=source_name, select=select)
+    thread = app.load(source, source=source_name, select=select, infer=infer)
     result = render_chart(thread, kind, out, author=author, min_confidence=_confidence(min_confidence))
     if as_json:
         print_json({"path": str(result.path), "format": result.format, "kind": kind,

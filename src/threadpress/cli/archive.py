@@ -13,7 +13,7 @@ from .output import json_option, print_json, source_option, table
 @source_option
 @json_option
 @click.pass_obj
-def ingest(app, sources: tuple[str, ...], source_name: str | None, select: str | None, as_json: bool) -> None:
+def ingest(app, sources: tuple[str, ...], source_name: str | None, select: str | None, infer: bool, as_json: bool) -> None:
     """Store threads in the archive. Re-ingesting changes nothing; edits are kept as versions.
 
     Every SOURCE is read before anything is written, so one bad input stores nothing.
@@ -22,7 +22,7 @@ def ingest(app, sources: tuple[str, ...], source_name: str | None, select: str |
     Example:
       threadpress ingest examples/moa/thread.html
     """
-    threads = [app.load(s, source=source_name, select=select) for s in sources]
+    threads = [app.load(s, source=source_name, select=select, infer=infer) for s in sources]
     store = app.store()
     results = [store.ingest(t) for t in threads]
     if as_json:

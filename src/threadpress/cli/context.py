@@ -25,10 +25,11 @@ class AppContext:
             self._store = Store(self.db_path)
         return self._store
 
-    def load(self, ref: str, *, source: str | None = None, select: str | None = None):
+    def load(self, ref: str, *, source: str | None = None, select: str | None = None, infer: bool = False):
         from ..load import load
 
-        return load(ref, source=source, select=select, stdin=sys.stdin.buffer, store_opener=self.existing_store)
+        return load(ref, source=source, select=select, infer=infer, stdin=sys.stdin.buffer,
+                    store_opener=self.existing_store)
 
     def close(self) -> None:
         if self._store is not None:

@@ -22,7 +22,7 @@ def _min(value: float | None) -> float:
 @source_option
 @min_confidence_option
 @click.pass_obj
-def parse(app, source: str, as_json: bool, source_name: str | None, select: str | None,
+def parse(app, source: str, as_json: bool, source_name: str | None, select: str | None, infer: bool,
           min_confidence: float | None) -> None:
     """Parse SOURCE into threads and comments.
 
@@ -30,7 +30,7 @@ def parse(app, source: str, as_json: bool, source_name: str | None, select: str 
     Example:
       threadpress parse examples/moa/thread.html --json
     """
-    thread = app.load(source, source=source_name, select=select)
+    thread = app.load(source, source=source_name, select=select, infer=infer)
     mc = _min(min_confidence)
     if as_json:
         print_json(thread_to_dict(thread, min_confidence=mc))
@@ -53,7 +53,7 @@ def parse(app, source: str, as_json: bool, source_name: str | None, select: str 
 @source_option
 @min_confidence_option
 @click.pass_obj
-def replies(app, source: str, as_json: bool, source_name: str | None, select: str | None,
+def replies(app, source: str, as_json: bool, source_name: str | None, select: str | None, infer: bool,
             min_confidence: float | None) -> None:
     """List who replies to whom in SOURCE, with how each edge was found.
 
@@ -61,7 +61,7 @@ def replies(app, source: str, as_json: bool, source_name: str | None, select: st
     Example:
       threadpress replies examples/moa/thread.txt --json
     """
-    thread = app.load(source, source=source_name, select=select)
+    thread = app.load(source, source=source_name, select=select, infer=infer)
     mc = _min(min_confidence)
     by_id = thread.by_id()
     edges = []
@@ -93,14 +93,14 @@ def replies(app, source: str, as_json: bool, source_name: str | None, select: st
 @min_confidence_option
 @click.pass_obj
 def digest(app, source: str, author: str, with_replies: bool, fmt: str, output: str | None,
-           source_name: str | None, select: str | None, min_confidence: float | None) -> None:
+           source_name: str | None, select: str | None, infer: bool, min_confidence: float | None) -> None:
     """Make a post of one author's comments, each preceded by the comments it answers.
 
     \b
     Example:
       threadpress digest examples/moa/thread.html --author "Rowan Ashgrove" --format html -o post.html
     """
-    thread = app.load(source, source=source_name, select=select)
+    thread = app.load(source, source=source_name, select=select, infer=infer)
     d = select_comments(thread, author, replies=with_replies, min_confidence=_min(min_confidence))
     text = render(d, fmt)
     if output:

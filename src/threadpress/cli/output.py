@@ -20,9 +20,14 @@ _select = click.option("--select", metavar="ID",
                        help="From an export holding several posts or threads (WXR, Disqus, mbox, dumps), take this one.")
 
 
+_infer = click.option("--infer", is_flag=True,
+                      help="Also let the learned reply model propose parents for comments without a reply cue "
+                           "(how=inferred; experimental on blog threads).")
+
+
 def source_option(f):
-    """--source and --select: how to read SOURCE."""
-    return _source(_select(f))
+    """--source, --select and --infer: how to read SOURCE."""
+    return _source(_select(_infer(f)))
 
 
 def print_json(data: Any) -> None:

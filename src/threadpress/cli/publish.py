@@ -45,7 +45,8 @@ def _date(value: str | None) -> datetime | None:
 def publish(app, source: str | None, target: str, author: str | None, with_replies: bool,
             composition_id: int | None, title: str | None, slug: str | None, tags: tuple[str, ...],
             date: str | None, go_live: bool, output: str | None, clipboard: bool, as_json: bool,
-            source_name: str | None, select: str | None, min_confidence: float | None) -> None:
+            source_name: str | None, select: str | None, infer: bool,
+            min_confidence: float | None) -> None:
     """Publish a digest or a saved composition as a file or a WordPress/Ghost draft.
 
     A post goes out as a draft unless --publish is given; publishing the same digest (thread and
@@ -73,7 +74,7 @@ def publish(app, source: str | None, target: str, author: str | None, with_repli
     else:
         if not source or not author:
             raise InputError("publish: give SOURCE --author NAME (a digest) or --composition ID")
-        thread = app.load(source, source=source_name, select=select)
+        thread = app.load(source, source=source_name, select=select, infer=infer)
         mc = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
         post = from_digest(select_comments(thread, author, replies=with_replies, min_confidence=mc), **options)
     needs_state = target in ("wordpress", "ghost")

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from ..model import Thread
+from ..model import ReplyEdge, Thread
 from .explicit import ThreadIndex, find_edges, strip_headers
 
 #: Edges the source itself states; text cues are not searched when a comment has one.
 STRUCTURAL = frozenset({"platform", "turn"})
+#: A thread with any of these edges has its structure from the source: a comment without a parent
+#: there answers the post, so the learned model is not asked to guess one.
+SOURCE_STRUCTURE = frozenset({"platform", "nesting", "turn"})
 
 
-def resolve(thread: Thread) -> Thread:
-    """Add text-cue edges to every comment (in place) and strip copied reply headers from `text`.
+def resolve(thread: Thread, *, infer: bool = False) -> Thread:
+    """Add reply edges to every comment (in place) and strip copied reply headers from `text`.
 
-    Structural edges from the source (platform parents, transcript turns) are kept as they are;
-    DOM nesting is kept too, but text cues are still read because sites flatten deep replies.
+    First the text cues (copied footers, @N, @NAME, quotes); structural edges from the source
+    (platform parents, transcript turns) are kept as they are, and DOM nesting too, though text
+    cues are still read there because sites flatten deep replies. Then, with `infer` and for flat
+    threads, the learned model proposes an antecedent for each comment that has no edge
+    (`how="inferred"`, with a calibrated confidence); explicit edges always win. Inference is off by
+    default: its confidence is calibrated on chat (IRC) data and is not yet trustworthy on blog
+    threads (docs/replies.md).
     """
     index = ThreadIndex(thread)
     for at, comment in enumerate(thread.comments):
@@ -23,7 +31,36 @@ def resolve(thread: Thread) -> Thread:
         have = {e.target_id for e in comment.parents}
         comment.parents.extend(e for e in edges if e.target_id not in have)
         comment.text = strip_headers(comment.text, headers)
+    if infer:
+        infer_edges(thread)
     return thread
 
 
-__all__ = ["resolve"]
+def infer_edges(thread: Thread) -> int:
+    """Inferred edges for the comments of a flat thread that have none. Returns how many were added."""
+    if any(e.how in SOURCE_STRUCTURE for c in thread.comments for e in c.parents):
+        return 0
+    from .features import Message
+    from .learned import predict
+
+    comments = [c for c in thread.comments if c.status == "ok"]
+    if len(comments) < 2:
+        return 0
+    messages = [Message(index=i, author=c.author, time=c.created_at, text=c.text) for i, c in enumerate(comments)]
+    added = 0
+    for p in predict(messages):
+        comment = comments[p.index]
+        if comment.parents or p.target is None:
+            continue
+        target = comments[p.target]
+        runner = next(((t, q) for t, q in p.candidates[1:]), None)
+        second = "" if runner is None else (
+            f"; next: {'a new conversation' if runner[0] is None else '#' + str(comments[runner[0]].number)}"
+            f" ({runner[1]:.2f})")
+        comment.parents.append(ReplyEdge(target.id, "inferred", round(p.confidence, 4),
+                                         f"reply model: #{target.number} (p={p.confidence:.2f}){second}"))
+        added += 1
+    return added
+
+
+__all__ = ["resolve", "infer_edges"]
