@@ -8,7 +8,6 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
-import pytest
 from click.testing import CliRunner
 
 from threadpress.replies import learned
