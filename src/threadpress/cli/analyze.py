@@ -113,7 +113,7 @@ def stats(app, source: str, author: str | None, min_confidence: float | None, so
     """
     from ..analytics import thread_stats
 
-    thread = app.load(source, source=source_name, select=select, infer=infer)
+    thread = app.load(source, source=source_name, select=select, infer=infer, min_confidence=min_confidence)
     st = thread_stats(thread, author=author, min_confidence=_confidence(min_confidence))
     if as_json:
         print_json(st.to_dict())
@@ -206,7 +206,7 @@ def chart(app, source: str, kind: str, author: str | None, out: Path, min_confid
     chart_format(out)
     if kind == "engagement" and not author:
         raise InputError("--kind engagement: needs --author NAME (whose comments to chart)")
-    thread = app.load(source, source=source_name, select=select, infer=infer)
+    thread = app.load(source, source=source_name, select=select, infer=infer, min_confidence=min_confidence)
     result = render_chart(thread, kind, out, author=author, min_confidence=_confidence(min_confidence))
     if as_json:
         print_json({"path": str(result.path), "format": result.format, "kind": kind,

@@ -25,11 +25,16 @@ class AppContext:
             self._store = Store(self.db_path)
         return self._store
 
-    def load(self, ref: str, *, source: str | None = None, select: str | None = None, infer: bool = False):
+    def load(self, ref: str, *, source: str | None = None, select: str | None = None, infer: bool = False,
+             min_confidence: float | None = None):
+        """SOURCE to a resolved thread; inferred edges below their default threshold are dropped
+        unless --min-confidence asked for another."""
+        from ..digest import apply_default_thresholds
         from ..load import load
 
-        return load(ref, source=source, select=select, infer=infer, stdin=sys.stdin.buffer,
-                    store_opener=self.existing_store)
+        thread = load(ref, source=source, select=select, infer=infer, stdin=sys.stdin.buffer,
+                      store_opener=self.existing_store)
+        return apply_default_thresholds(thread, min_confidence)
 
     def close(self) -> None:
         if self._store is not None:

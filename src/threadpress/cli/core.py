@@ -30,7 +30,7 @@ def parse(app, source: str, as_json: bool, source_name: str | None, select: str 
     Example:
       threadpress parse examples/moa/thread.html --json
     """
-    thread = app.load(source, source=source_name, select=select, infer=infer)
+    thread = app.load(source, source=source_name, select=select, infer=infer, min_confidence=min_confidence)
     mc = _min(min_confidence)
     if as_json:
         print_json(thread_to_dict(thread, min_confidence=mc))
@@ -61,7 +61,7 @@ def replies(app, source: str, as_json: bool, source_name: str | None, select: st
     Example:
       threadpress replies examples/moa/thread.txt --json
     """
-    thread = app.load(source, source=source_name, select=select, infer=infer)
+    thread = app.load(source, source=source_name, select=select, infer=infer, min_confidence=min_confidence)
     mc = _min(min_confidence)
     by_id = thread.by_id()
     edges = []
@@ -100,7 +100,7 @@ def digest(app, source: str, author: str, with_replies: bool, fmt: str, output: 
     Example:
       threadpress digest examples/moa/thread.html --author "Rowan Ashgrove" --format html -o post.html
     """
-    thread = app.load(source, source=source_name, select=select, infer=infer)
+    thread = app.load(source, source=source_name, select=select, infer=infer, min_confidence=min_confidence)
     d = select_comments(thread, author, replies=with_replies, min_confidence=_min(min_confidence))
     text = render(d, fmt)
     if output:

@@ -74,7 +74,7 @@ def publish(app, source: str | None, target: str, author: str | None, with_repli
     else:
         if not source or not author:
             raise InputError("publish: give SOURCE --author NAME (a digest) or --composition ID")
-        thread = app.load(source, source=source_name, select=select, infer=infer)
+        thread = app.load(source, source=source_name, select=select, infer=infer, min_confidence=min_confidence)
         mc = DEFAULT_MIN_CONFIDENCE if min_confidence is None else min_confidence
         post = from_digest(select_comments(thread, author, replies=with_replies, min_confidence=mc), **options)
     needs_state = target in ("wordpress", "ghost")

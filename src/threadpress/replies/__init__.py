@@ -10,6 +10,11 @@ STRUCTURAL = frozenset({"platform", "turn"})
 #: A thread with any of these edges has its structure from the source: a comment without a parent
 #: there answers the post, so the learned model is not asked to guess one.
 SOURCE_STRUCTURE = frozenset({"platform", "nesting", "turn"})
+#: Inferred edges below this calibrated confidence are not used by commands unless --min-confidence
+#: asks for them (explicit edges use `digest.DEFAULT_MIN_CONFIDENCE`). Chosen by scripts/train_blog.py
+#: as the lowest threshold with precision >= 0.9 on held-out generated blog threads (docs/replies.md);
+#: it equals the blog model's meta["min_confidence"] (tested).
+INFERRED_MIN_CONFIDENCE = 0.86
 
 
 def resolve(thread: Thread, *, infer: bool = False) -> Thread:
@@ -19,9 +24,8 @@ def resolve(thread: Thread, *, infer: bool = False) -> Thread:
     (platform parents, transcript turns) are kept as they are, and DOM nesting too, though text
     cues are still read there because sites flatten deep replies. Then, with `infer` and for flat
     threads, the learned model proposes an antecedent for each comment that has no edge
-    (`how="inferred"`, with a calibrated confidence); explicit edges always win. Inference is off by
-    default: its confidence is calibrated on chat (IRC) data and is not yet trustworthy on blog
-    threads (docs/replies.md).
+    (`how="inferred"`, with a confidence calibrated on blog threads); explicit edges always win.
+    Commands use inferred edges only from INFERRED_MIN_CONFIDENCE up (docs/replies.md).
     """
     index = ThreadIndex(thread)
     for at, comment in enumerate(thread.comments):
@@ -40,15 +44,17 @@ def infer_edges(thread: Thread) -> int:
     """Inferred edges for the comments of a flat thread that have none. Returns how many were added."""
     if any(e.how in SOURCE_STRUCTURE for c in thread.comments for e in c.parents):
         return 0
-    from .features import Message
-    from .learned import predict
+    from .cues import hide_cues, readable
+    from .learned import load_model, predict
 
-    comments = [c for c in thread.comments if c.status == "ok"]
+    comments = readable(thread)
     if len(comments) < 2:
         return 0
-    messages = [Message(index=i, author=c.author, time=c.created_at, text=c.text) for i, c in enumerate(comments)]
+    # the model reads the text as it was trained: without the explicit cues, which gave edges already
+    # (their parents' authors are passed on as names the comment mentions)
+    messages = hide_cues(thread, with_edges=True)
     added = 0
-    for p in predict(messages):
+    for p in predict(messages, model=load_model(domain="blog")):
         comment = comments[p.index]
         if comment.parents or p.target is None:
             continue

@@ -48,6 +48,14 @@ _ANSWER = re.compile(
     r"try|use|you|it|that|because|i think|well|actually|depends)\b",
     re.I,
 )
+_REACTIVE = re.compile(
+    r"^\W*(that|that's|thats|this|these|those|it's|yes|yeah|yep|exactly|agreed|agree|true|right|indeed|"
+    r"quite|not sure|not so|perhaps|maybe|funny|so|and|but|well|hmm|nonsense|sorry|fair|good point|"
+    r"same|spot on|ha|amen|touch[ée]|precisely|absolutely|no|nope|wrong|careful|interesting|"
+    r"i (?:don't|do not|doubt|disagree|agree|read it|think you|had missed)|you)\b",
+    re.I,
+)
+_SECOND_PERSON = re.compile(r"\b(you|your|you're|yours)\b", re.I)
 _QUESTION_START = re.compile(
     r"^\W*(how|what|why|where|when|who|which|is|are|can|could|does|do|did|should|would|will|has|have|"
     r"anyone|anybody|any)\b",
@@ -117,6 +125,10 @@ FEATURES: tuple[str, ...] = (
     "i_trivial",
     "j_latest_contentful_of_its_author",
     "j_latest_contentful_by_author_i_names",
+    # blog replies without a cue usually react to what was just said ("That's the point.", "Not sure
+    # about that.", "Exactly, and ...") or talk to someone ("you")
+    "i_reactive_start",
+    "i_second_person",
 )
 N_FEATURES = len(FEATURES)
 
@@ -240,6 +252,8 @@ def featurize(messages: list[Message], max_candidates: int = 100) -> tuple[np.nd
     url = np.zeros(n, bool)
     length = np.zeros(n)
     trivial = np.zeros(n, bool)
+    reactive = np.zeros(n, bool)
+    second = np.zeros(n, bool)
     addressed = np.full(n, -1, np.int64)
     ment_lists: list[list[int]] = []
     occ_msg: list[int] = []
@@ -267,6 +281,8 @@ def featurize(messages: list[Message], max_candidates: int = 100) -> tuple[np.nd
         answer[i] = bool(_ANSWER.search(text))
         greeting[i] = bool(_GREETING.search(text))
         qstart[i] = bool(_QUESTION_START.search(text))
+        reactive[i] = bool(_REACTIVE.search(text))
+        second[i] = bool(_SECOND_PERSON.search(text[:300]))
         url[i] = bool(_URL.search(text))
         toks = _tokens(text)
         length[i] = len(toks)
@@ -465,6 +481,8 @@ def featurize(messages: list[Message], max_candidates: int = 100) -> tuple[np.nd
     latest_content = notself & ~trivial[Jc] & ~system[Jc] & (next_content[Jc] >= I)
     put(latest_content)
     put(latest_content & (men[:, None, :] == aJ[:, :, None]).any(-1))
+    put(np.broadcast_to(reactive[:, None], J.shape))
+    put(np.broadcast_to(second[:, None], J.shape))
     assert f == F, (f, F)
     X[~valid] = 0.0
     return X, valid

@@ -135,7 +135,26 @@ def _softmax(S: np.ndarray, valid: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- save / load
 
 
-def save_model(model: ReplyModel, path: Path | str) -> None:
+#: the domain of the unprefixed arrays in a weights file (the IRC-trained model); other domains'
+#: arrays are stored in the same file under "<domain>__" prefixes
+BASE_DOMAIN = "irc"
+
+
+def save_model(model: ReplyModel, path: Path | str, *, domains: dict[str, ReplyModel] | None = None) -> None:
+    """Write `model` (and, optionally, models for other domains, e.g. {"blog": ...}) to one file."""
+    arrays = _arrays(model, "")
+    for name, other in (domains or {}).items():
+        if not name.isidentifier() or name == BASE_DOMAIN:
+            raise ValueError(f"bad domain name {name!r}")
+        arrays.update(_arrays(other, f"{name}__"))
+    path = Path(path)
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    for key in [k for k in _CACHE if k[0] == str(path.resolve())]:
+        del _CACHE[key]
+
+
+def _arrays(model: ReplyModel, prefix: str) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {
         "calib_x": model.calib_x.astype(np.float64),
         "calib_y": model.calib_y.astype(np.float64),
@@ -157,27 +176,43 @@ def save_model(model: ReplyModel, path: Path | str) -> None:
         }
     )
     arrays["meta_json"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
-    path = Path(path)
-    with open(path, "wb") as fh:
-        np.savez_compressed(fh, **arrays)
+    return {prefix + k: v for k, v in arrays.items()}
 
 
-_CACHE: dict[str, ReplyModel] = {}
+_CACHE: dict[tuple[str, str], ReplyModel] = {}
 
 
-def load_model(path: Path | str | None = None) -> ReplyModel:
-    """Load weights (default: the model shipped next to this module). Cached per path."""
+def domains(path: Path | str | None = None) -> list[str]:
+    """The domains a weights file has a model for ("irc" first)."""
     from ..errors import InputError
 
     path = Path(path) if path is not None else DEFAULT_PATH
-    key = str(path.resolve())
-    if key in _CACHE:
-        return _CACHE[key]
     try:
         with np.load(path, allow_pickle=False) as z:
-            data = {k: z[k] for k in z.files}
+            keys = list(z.files)
     except (OSError, ValueError) as e:
         raise InputError(f"{path}: cannot load the reply model ({e})") from None
+    extra = sorted({k.split("__", 1)[0] for k in keys if "__" in k})
+    return [BASE_DOMAIN] * ("meta_json" in keys) + extra
+
+
+def load_model(path: Path | str | None = None, domain: str = BASE_DOMAIN) -> ReplyModel:
+    """Load weights (default: the model shipped next to this module) for one domain: "irc" (the
+    model trained on chat data) or another stored in the same file, e.g. "blog". Cached per path."""
+    from ..errors import InputError
+
+    path = Path(path) if path is not None else DEFAULT_PATH
+    key = (str(path.resolve()), domain)
+    if key in _CACHE:
+        return _CACHE[key]
+    prefix = "" if domain == BASE_DOMAIN else f"{domain}__"
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            data = {k[len(prefix):]: z[k] for k in z.files if k.startswith(prefix) and (prefix or "__" not in k)}
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: cannot load the reply model ({e})") from None
+    if "meta_json" not in data:
+        raise InputError(f"{path}: no reply model for the {domain!r} domain")
     meta = json.loads(bytes(data["meta_json"]).decode("utf-8"))
     # a model trained on an older feature set still works if all its features still exist
     feature_idx = None
@@ -192,6 +227,7 @@ def load_model(path: Path | str | None = None) -> ReplyModel:
     for si, members in enumerate(meta["members"]):
         nets = [Net(*(data[f"s{si}_net{k}_{n}"] for n in ("W1", "b1", "W2", "b2", "w3"))) for k in range(members)]
         stages.append(Stage(nets, data[f"s{si}_mean"], data[f"s{si}_scale"]))
+    meta.setdefault("domain", domain)
     model = ReplyModel(
         stages=stages,
         max_candidates=int(meta["max_candidates"]),
