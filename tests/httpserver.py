@@ -57,6 +57,10 @@ class ScriptedServer:
         self._routes: dict[str, list[Reply]] = {}
         self._served: dict[str, int] = {}
         self.requests: list[Request] = []
+        #: Most requests waiting for an answer at once (1 means the client never overlapped requests;
+        #: delayed replies are not counted).
+        self.max_in_flight = 0
+        self._in_flight = 0
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -134,7 +138,14 @@ class ScriptedServer:
     def _record(self, request: Request) -> int:
         with self._lock:
             self.requests.append(request)
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
             return len(self.requests) - 1
+
+    def _answering(self) -> None:
+        """The reply is about to be written: from here the client may send its next request."""
+        with self._lock:
+            self._in_flight -= 1
 
     def _finish(self, index: int) -> None:
         with self._lock:
@@ -178,6 +189,9 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         index = script._record(Request(self.command, self.path, headers, time.monotonic()))
         reply = script._next_reply(self.path)
+        # A delayed reply is how tests provoke client timeouts; the client then retries while this
+        # thread still sleeps, so such a request stops counting as waiting before the delay.
+        script._answering()
         if reply.delay:
             time.sleep(reply.delay)
         if reply.drop:

@@ -79,7 +79,9 @@ CACHE_KIB = 64 << 10
 #: Raw Arrow data collected before a flush writes it. Each flush writes one file (one row group) per
 #: thread it holds, so bigger means fewer, larger files, and more memory (about 3x this at the peak).
 BUFFER_BYTES = 32 << 20
-COMPRESSION, COMPRESSION_LEVEL = "zstd", 1
+#: zstd level 1 on the columns that carry the bytes; snappy on the dictionary-encoded ones, which are
+#: small: its codec is cheaper to set up, and there is a file per thread and flush (many small files).
+ZSTD_COLUMNS = frozenset({"id", "parent_id", "created_at", "created_raw", "text", "score", "permalink"})
 #: Columns dictionary-encoded (few distinct values); trying it on ids and bodies only costs time.
 DICTIONARY = ("author", "author_id", "tz", "status", "format", "subreddit")
 #: Columns written without min/max statistics (long strings: large footers, little use).
@@ -910,7 +912,16 @@ class _FlushWriter:
         self.held: dict[str, list] = {}  # thread id -> slices of sorted batches, in file order
         self.bytes = 0
         self.flushes = 0
-        self.statistics = [f.name for f in _schema() if f.name not in NO_STATISTICS | {"thread_id"}]
+        columns = [f.name for f in _schema() if f.name != "thread_id"]
+        self.options = {
+            "compression": {c: "zstd" if c in ZSTD_COLUMNS else "snappy" for c in columns},
+            "compression_level": {c: 1 for c in columns if c in ZSTD_COLUMNS},
+            "use_dictionary": list(DICTIONARY),
+            "write_statistics": [c for c in columns if c not in NO_STATISTICS],
+            # The Parquet types read back as the same Arrow types (timestamps adjusted to UTC →
+            # tz="UTC"); serializing the Arrow schema into every file only costs time.
+            "store_schema": False,
+        }
 
     def add(self, box: list) -> None:
         table = _finish(box.pop())
@@ -932,11 +943,8 @@ class _FlushWriter:
             rows = pa.concat_tables(held.pop(tid))  # chunked, no copy; one row group all the same
             folder = self.root / f"thread_id={quote(tid, safe='')}"  # Hive, URI-escaped as pyarrow reads it
             folder.mkdir(exist_ok=True)
-            # store_schema=False: the Parquet types read back as the same Arrow types (timestamps
-            # adjusted to UTC → tz="UTC"), and serializing the Arrow schema into every file costs time.
             pq.write_table(rows, folder / f"part-{self.flushes:06d}.parquet", row_group_size=1 << 30,
-                           compression=COMPRESSION, compression_level=COMPRESSION_LEVEL,
-                           write_statistics=self.statistics, use_dictionary=list(DICTIONARY), store_schema=False)
+                           **self.options)
 
 
 def _write_partitioned(batches: Iterator, root: Path, batch_rows: int) -> None:
