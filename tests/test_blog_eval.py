@@ -117,28 +117,50 @@ def test_report_with_truth_scores_uncued_comments_apart():
     assert r["elsewhere"] == 4
 
 
-def test_shipped_file_has_the_irc_and_the_blog_model():
-    assert learned.domains() == ["irc", "blog"]
+def test_shipped_file_has_the_irc_and_the_blog_models():
+    assert learned.domains() == ["irc", "blog", "blog_cueless"]
     irc, blog = learned.load_model(), learned.load_model(domain="blog")
+    cueless = learned.load_model(domain="blog_cueless")
     assert blog.meta["domain"] == "blog" and "blog" in blog.meta["applies_to"]
+    assert cueless.meta["domain"] == "blog_cueless" and "no explicit reply edge" in cueless.meta["applies_to"]
     assert irc.meta.get("dev", {}).get("link")  # the IRC model with its dev scores, untouched
-    # the documented default threshold is the one training chose
-    assert blog.meta["min_confidence"] == INFERRED_MIN_CONFIDENCE
+    # the documented default threshold is the one training chose, for both blog models
+    assert blog.meta["min_confidence"] == cueless.meta["min_confidence"] == INFERRED_MIN_CONFIDENCE
 
 
-def test_model_file_with_domains_round_trips(tmp_path):
-    irc = learned.load_model()
-    blog = learned.load_model(domain="blog")
-    path = tmp_path / "m.npz"
-    learned.save_model(irc, path, domains={"blog": blog})
-    msgs = hide_cues(thread([("Sable", "That is the whole point though."), ("Corvid", "@4 yes")]))
-    for domain, model in (("irc", irc), ("blog", blog)):
-        back = learned.load_model(path, domain=domain)
-        a = learned.predict(msgs, model=model)
-        b = learned.predict(msgs, model=back)
-        assert [(p.target, p.confidence) for p in a] == [(p.target, p.confidence) for p in b]
-    with pytest.raises(Exception, match="no reply model for the 'chat' domain"):
-        learned.load_model(path, domain="chat")
+def test_inference_picks_the_model_for_what_is_known(tmp_path):
+    from threadpress.replies import blog_model, infer_edges
+
+    assert blog_model(known=True) is learned.load_model(domain="blog")
+    assert blog_model(known=False) is learned.load_model(domain="blog_cueless")
+    # a weights file from before the cue-less model: the blog model serves both
+    old = tmp_path / "old.npz"
+    learned.save_model(learned.load_model(), old, domains={"blog": learned.load_model(domain="blog")})
+    assert blog_model(known=False, path=old).meta["domain"] == "blog"
+
+    from threadpress.replies import resolve
+
+    def inferred(t):
+        resolve(t)
+        infer_edges(t)
+        return {c.number: e.confidence for c in t.comments for e in c.parents if e.how == "inferred"}
+
+    def expected(t, model):
+        resolve(t)
+        cued = {c.number for c in t.comments if c.parents}
+        return {p.index + 1: round(p.confidence, 4)
+                for p in learned.predict(hide_cues(t, with_edges=True), model=model)
+                if p.target is not None and p.index + 1 not in cued}
+
+    rows = [("Sable", "Deep is not the same as wide, and the maps show it."),
+            ("Corvid", "That is the whole point though: deep and wide are different things.")]
+    # no explicit edge anywhere: the cue-less model
+    assert inferred(thread(rows)) == expected(thread(rows), blog_model(known=False))
+    # one explicit edge (comment 6 -> 2): the blog model, and comment 6 keeps its explicit edge only
+    rows += [("Ottoline", "@2: the Herald prints them.")]
+    got = inferred(thread(rows))
+    assert got == expected(thread(rows), blog_model(known=True)) and 6 not in got
+    assert got != expected(thread(rows), blog_model(known=False))
 
 
 def test_inferred_edges_need_their_own_default_threshold():
@@ -245,11 +267,26 @@ def test_threshold_choice_needs_precision_with_a_margin():
     conf = np.linspace(0.5, 0.99, 500)
     ok = conf > 0.6  # above 0.6 every edge is right, below none is
     threads = [(conf[k::10], ok[k::10]) for k in range(10)]  # ten threads alike
-    t = tb.pick_threshold(threads)
+    t = tb.pick_threshold([threads])
     sel, below = conf >= t, conf >= round(t - 0.01, 2)
     assert 0.55 < t < 0.6  # some wrong edges are let in, as long as precision stays >= 0.92
     assert ok[sel].mean() >= 0.92 > ok[below].mean() - 0.01
-    assert tb.pick_threshold([(conf, np.zeros(500, bool))]) == 1.0  # never precise enough: nothing shown
+    assert tb.pick_threshold([[(conf, np.zeros(500, bool))]]) == 1.0  # never precise enough: nothing shown
     # one thread full of wrong confident edges among good ones: resampling threads raises the bar
     bad = (np.full(60, 0.95), np.zeros(60, bool))
-    assert tb.pick_threshold(threads + [bad]) > 0.95
+    assert tb.pick_threshold([threads + [bad]]) > 0.95
+
+
+def test_threshold_must_hold_in_every_view():
+    import numpy as np
+
+    tb = _train_blog_script()
+    conf = np.linspace(0.5, 0.99, 500)
+    good = [(conf[k::10], conf[k::10] > 0.6) for k in range(10)]
+    # the second view: 2 edges per thread between 0.80 and 0.90, all wrong; right above 0.90
+    hard = [(np.array([0.8, 0.85, 0.91, 0.95]), np.array([False, False, True, True])) for _ in range(10)]
+    alone = tb.pick_threshold([good])
+    both = tb.pick_threshold([good, hard], min_edges=(30, 10))
+    assert alone < 0.6 and 0.85 < both <= 0.91
+    # a view with too few edges at a threshold does not decide it
+    assert tb.pick_threshold([good, hard], min_edges=(30, 100)) == alone

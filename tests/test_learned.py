@@ -144,3 +144,16 @@ def test_eval_replies_bad_folder(tmp_path):
     assert res.exit_code != 0
     assert isinstance(res.exception, ThreadpressError)
     assert "\n" not in str(res.exception)
+
+
+def test_known_share_and_author_activity_features():
+    msgs = [Message(0, "A", None, "hello there"), Message(1, "B", None, "yes indeed", mentions=("A",)),
+            Message(2, "A", None, "no"), Message(3, "C", None, "Agreed.")]
+    X, _ = featurize(msgs, 5)
+    share = X[:, 0, FEATURES.index("known_share")]
+    # share of the previous messages carrying explicit edges: none before 0 and 1; 1 of 2; 1 of 3
+    assert np.allclose(share, [0.0, 0.0, 0.5, 1 / 3])
+    act = X[3, 1:4, FEATURES.index("j_author_activity")]
+    # candidates of message 3: j=2 (A: 2 messages before 3), j=1 (B: 1), j=0 (A: 2)
+    assert np.allclose(act, np.log1p([2, 1, 2]) / 3.0)
+    assert X[3, 0, FEATURES.index("j_author_activity")] == 0.0  # "starts a conversation" has no author

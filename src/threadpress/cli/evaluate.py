@@ -44,10 +44,12 @@ def eval_replies(app, paths: tuple[str, ...], irc_dir: Path | None, threads: boo
     one-to-one overlap and exact-match F1, all in percent, as the dataset's own tools do.
 
     Threads (--threads PATH...): the explicit reply cues (copied footers, @N, #N, @NAME, quotes)
-    are removed from the text and the blog model predicts each comment's parent. For comments
-    with explicit parents: precision and recall of the inferred edges at each confidence
-    threshold; inferred edges on other comments are counted. With a generator truth.json next to
-    a file, every comment is scored against it as well.
+    are removed from the text and the cue-less blog model predicts each comment's parent. For
+    comments with explicit parents: precision and recall of its edges at each confidence
+    threshold ("explicit"); "elsewhere" counts the edges inference would add to the other
+    comments. With a generator truth.json next to a file, two more columns: every comment, cues
+    hidden, against the truth ("hidden"), and the edges inference adds to the comments without a
+    cue, the other comments' explicit edges known, as `parse --infer` does ("uncued").
 
     \b
     Example:
@@ -67,17 +69,16 @@ def eval_replies(app, paths: tuple[str, ...], irc_dir: Path | None, threads: boo
 
 def _eval_threads(app, paths: tuple[str, ...], as_json: bool, min_confidence: float | None,
                   model_path: Path | None) -> None:
-    from ..replies import INFERRED_MIN_CONFIDENCE
+    from ..replies import INFERRED_MIN_CONFIDENCE, blog_model
     from ..replies.blog_eval import THRESHOLDS, report, score_thread, truth_for
-    from ..replies.learned import load_model
 
     if not paths:
         raise EvaluationError("eval-replies --threads: give at least one thread file or stored thread id")
-    model = load_model(model_path, domain="blog")
+    model, cueless = blog_model(known=True, path=model_path), blog_model(known=False, path=model_path)
     scored = []
     for ref in paths:
         thread = app.load(ref)
-        scored += score_thread(thread, model=model, truth=truth_for(Path(ref)), name=ref)
+        scored += score_thread(thread, model=model, cueless=cueless, truth=truth_for(Path(ref)), name=ref)
     if not any(s.explicit or s.truth for s in scored):
         raise EvaluationError(f"eval-replies --threads: {paths[0]}: no comment has a known parent "
                               "(no explicit reply edges to hide)")
@@ -95,7 +96,7 @@ def _eval_threads(app, paths: tuple[str, ...], as_json: bool, min_confidence: fl
     has_truth = "truth" in rep.rows[0]
     head = f"{'conf >=':>8}  {'explicit P':>10} {'R':>6} {'edges':>6}  {'elsewhere':>9}"
     if has_truth:
-        head += f"  {'truth P':>8} {'R':>6}  {'uncued P':>8} {'R':>6} {'edges':>6}"
+        head += f"  {'hidden P':>8} {'R':>6} {'edges':>6}  {'uncued P':>8} {'R':>6} {'edges':>6}"
     click.echo(head)
     for row in rep.rows:
         e = row["explicit"]
@@ -103,8 +104,8 @@ def _eval_threads(app, paths: tuple[str, ...], as_json: bool, min_confidence: fl
                f"{row['elsewhere']:>9}"
         if has_truth:
             t, u = row["truth"], row["uncued"]
-            line += f"  {_pct(t['precision']):>8} {_pct(t['recall']):>6}  {_pct(u['precision']):>8} " \
-                    f"{_pct(u['recall']):>6} {u['edges']:>6}"
+            line += f"  {_pct(t['precision']):>8} {_pct(t['recall']):>6} {t['edges']:>6}  " \
+                    f"{_pct(u['precision']):>8} {_pct(u['recall']):>6} {u['edges']:>6}"
         click.echo(line + ("  <- default" if row["threshold"] == INFERRED_MIN_CONFIDENCE else ""))
 
 

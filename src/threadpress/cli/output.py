@@ -10,11 +10,13 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from ..replies import INFERRED_MIN_CONFIDENCE
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 min_confidence_option = click.option(
     "--min-confidence", type=click.FloatRange(0, 1), default=None,
     help="Use reply edges at or above this confidence (default: 0.5 for edges found from cues, "
-         "0.86 for edges the learned model inferred).")
+         f"{INFERRED_MIN_CONFIDENCE:g} for edges the learned model inferred).")
 _source = click.option("--source", "source_name", metavar="NAME",
                        help="Read SOURCE with this source instead of detecting it (see `threadpress sources`).")
 _select = click.option("--select", metavar="ID",
@@ -23,8 +25,8 @@ _select = click.option("--select", metavar="ID",
 
 _infer = click.option("--infer", is_flag=True,
                       help="Also let the learned reply model propose parents for comments without a reply cue "
-                           "(how=inferred; shown at confidence 0.86 and above by default, where about 9 in 10 are right "
-                           "on our generated test threads).")
+                           f"(how=inferred; shown at confidence {INFERRED_MIN_CONFIDENCE:g} and above by default, where "
+                           "about 9 in 10 are right on our generated test threads).")
 
 
 def source_option(f):

@@ -14,7 +14,12 @@ SOURCE_STRUCTURE = frozenset({"platform", "nesting", "turn"})
 #: asks for them (explicit edges use `digest.DEFAULT_MIN_CONFIDENCE`). Chosen by scripts/train_blog.py
 #: as the lowest threshold with precision >= 0.9 on held-out generated blog threads (docs/replies.md);
 #: it equals the blog model's meta["min_confidence"] (tested).
-INFERRED_MIN_CONFIDENCE = 0.86
+INFERRED_MIN_CONFIDENCE = 0.8
+#: The blog model for threads whose explicit edges are known (it learns who is likely to answer whom),
+#: and the one for threads where nothing is (no cue anywhere, or every cue hidden): there an opener
+#: like "Agreed." says a comment answers someone, not whom, and the confidence must say so.
+BLOG_DOMAIN = "blog"
+CUELESS_DOMAIN = "blog_cueless"
 
 
 def resolve(thread: Thread, *, infer: bool = False) -> Thread:
@@ -45,7 +50,7 @@ def infer_edges(thread: Thread) -> int:
     if any(e.how in SOURCE_STRUCTURE for c in thread.comments for e in c.parents):
         return 0
     from .cues import hide_cues, readable
-    from .learned import load_model, predict
+    from .learned import predict
 
     comments = readable(thread)
     if len(comments) < 2:
@@ -53,8 +58,9 @@ def infer_edges(thread: Thread) -> int:
     # the model reads the text as it was trained: without the explicit cues, which gave edges already
     # (their parents' authors are passed on as names the comment mentions)
     messages = hide_cues(thread, with_edges=True)
+    known = any(e.explicit for c in comments for e in c.parents)
     added = 0
-    for p in predict(messages, model=load_model(domain="blog")):
+    for p in predict(messages, model=blog_model(known=known)):
         comment = comments[p.index]
         if comment.parents or p.target is None:
             continue
@@ -69,4 +75,15 @@ def infer_edges(thread: Thread) -> int:
     return added
 
 
-__all__ = ["resolve", "infer_edges"]
+def blog_model(*, known: bool = True, path=None):
+    """The blog reply model for a thread whose explicit edges are `known` (some comment has one), or
+    the cue-less one. A weights file without a cue-less model (trained before it existed) gives the
+    blog model for both."""
+    from .learned import domains, load_model
+
+    if not known and CUELESS_DOMAIN in domains(path):
+        return load_model(path, domain=CUELESS_DOMAIN)
+    return load_model(path, domain=BLOG_DOMAIN)
+
+
+__all__ = ["BLOG_DOMAIN", "CUELESS_DOMAIN", "blog_model", "infer_edges", "resolve"]

@@ -85,16 +85,21 @@ def truth_for(path: Path) -> dict | None:
     return None
 
 
-def score_thread(thread: Thread, *, model=None, truth: dict | None = None, name: str = "") -> list[Scored]:
+def score_thread(thread: Thread, *, model=None, cueless=None, truth: dict | None = None,
+                 name: str = "") -> list[Scored]:
     """Predict every comment of `thread` from its cue-less text; one Scored per readable comment.
 
-    Two predictions per comment: with nothing known but the text (`confidence`, `target`; scored
-    against the explicit edges), and as `infer_edges` makes it, knowing the other comments'
-    explicit edges (`infer_*`; scored only on comments without explicit edges, "uncued")."""
-    from .learned import load_model, predict
+    Two predictions per comment, each as `infer_edges` would make it: with every cue hidden and
+    nothing known but the text (`confidence`, `target`, by the `cueless` model; scored against the
+    explicit edges and the truth), and knowing the other comments' explicit edges (`infer_*`, by
+    `model`; scored only on comments without explicit edges, "uncued")."""
+    from . import blog_model
+    from .learned import predict
 
     if model is None:
-        model = load_model(domain="blog")
+        model = blog_model(known=True)
+    if cueless is None:
+        cueless = blog_model(known=False)
     comments = readable(thread)
     if len(comments) < 2:
         return []
@@ -102,7 +107,7 @@ def score_thread(thread: Thread, *, model=None, truth: dict | None = None, name:
     full = truth_links(thread, truth) if truth else None
     out = []
     known = predict(hide_cues(thread, with_edges=True), model=model)
-    for p, q in zip(predict(hide_cues(thread), model=model), known):
+    for p, q in zip(predict(hide_cues(thread), model=cueless), known):
         i = p.index
         out.append(Scored(
             thread=name or thread.url or thread.title,

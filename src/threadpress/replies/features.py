@@ -69,6 +69,7 @@ _GREETING = re.compile(
 
 DIST_BINS = (1, 2, 3, 4, 5, 7, 11, 21, 51)  # lower edges: [1],[2],[3],[4],[5,6],[7,10],[11,20],[21,50],[51,...)
 TIME_BINS = (0, 1, 2, 4, 8, 16, 60)  # minutes, lower edges
+KNOWN_WINDOW = 30  # previous messages looked at for "known_share"
 
 FEATURES: tuple[str, ...] = (
     "self",
@@ -129,6 +130,13 @@ FEATURES: tuple[str, ...] = (
     # about that.", "Exactly, and ...") or talk to someone ("you")
     "i_reactive_start",
     "i_second_person",
+    # how much of the structure around i is known: the share of the previous messages that carry
+    # explicit edges (`Message.mentions`, e.g. from copied footers). Where others cite explicitly, a
+    # message without a cue is most likely answering what was just said; where nothing is known (a
+    # cue-less thread, or every cue hidden), an opener like "Agreed." says little about whom
+    "known_share",
+    # how many messages j's author wrote before i: prolific commenters are answered more
+    "j_author_activity",
 )
 N_FEATURES = len(FEATURES)
 
@@ -483,6 +491,15 @@ def featurize(messages: list[Message], max_candidates: int = 100) -> tuple[np.nd
     put(latest_content & (men[:, None, :] == aJ[:, :, None]).any(-1))
     put(np.broadcast_to(reactive[:, None], J.shape))
     put(np.broadcast_to(second[:, None], J.shape))
+    cited = np.array([bool(m.mentions) for m in messages], np.float64)
+    window = KNOWN_WINDOW
+    csum = np.concatenate([[0.0], np.cumsum(cited)])
+    lo = np.maximum(np.arange(n) - window, 0)
+    seen_before = np.arange(n) - lo
+    share = np.where(seen_before > 0, (csum[np.arange(n)] - csum[lo]) / np.maximum(seen_before, 1), 0.0)
+    put(np.broadcast_to(share[:, None], J.shape))
+    j_before = np.searchsorted(akey, aJ * base + I) - np.searchsorted(akey, aJ * base)
+    put(np.where(notself, np.log1p(np.maximum(j_before, 0)) / 3.0, 0.0))
     assert f == F, (f, F)
     X[~valid] = 0.0
     return X, valid
