@@ -22,8 +22,17 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from threadpress import dumps
-from threadpress.dumps import DumpResult, ingest_dump_sqlite, write_dump_parquet
+from threadpress.dumps import (
+    DumpResult,
+    arrow_columns,
+    ingest_dump_sqlite,
+    parquet_dataset,
+    parquet_files,
+    reading,
+    sqlite_ingest,
+    sqlite_writer,
+    write_dump_parquet,
+)
 from threadpress.errors import InputError, ThreadpressError
 from threadpress.sources.reddit_dump import _comment, build_thread, iter_comments
 from threadpress.store import Store
@@ -161,7 +170,7 @@ def stop_after(n: int):
 
 
 def test_interrupted_ingest_resumes_without_duplicates(tmp_path, monkeypatch):
-    monkeypatch.setattr(dumps, "CHUNK", 2048)  # progress after every few lines, mid-batch too
+    monkeypatch.setattr(reading, "CHUNK", 2048)  # progress after every few lines, mid-batch too
     dump = write(tmp_path / "RC.zst", records(700))
     with Store(tmp_path / "a.db") as store:
         with pytest.raises(Stop):
@@ -184,15 +193,15 @@ def test_failure_inside_a_batch_rolls_it_back(tmp_path, monkeypatch):
     neither its rows nor a checkpoint that claims them."""
     dump = write(tmp_path / "RC.ndjson", records(500), compress=False)
     calls = {"n": 0}
-    real_write = dumps._SqliteWriter._write
+    real_write = sqlite_writer._SqliteWriter._write
 
     def failing_write(self, items, upto_line):
         calls["n"] += 1
         if calls["n"] == 3:  # after the comments of batch 3 are inserted, before the rest
-            monkeypatch.setattr(dumps, "_INSERT_EDGES", "INSERT INTO no_such_table VALUES (?)")
+            monkeypatch.setattr(sqlite_writer, "_INSERT_EDGES", "INSERT INTO no_such_table VALUES (?)")
         return real_write(self, items, upto_line)
 
-    monkeypatch.setattr(dumps._SqliteWriter, "_write", failing_write)
+    monkeypatch.setattr(sqlite_writer._SqliteWriter, "_write", failing_write)
     with Store(tmp_path / "a.db") as store:
         with pytest.raises(sqlite3.OperationalError):
             ingest_dump_sqlite(store, dump, batch=120)
@@ -210,8 +219,9 @@ def test_failure_inside_a_batch_rolls_it_back(tmp_path, monkeypatch):
 CHILD = textwrap.dedent("""
     import os, signal, sys
     from threadpress import dumps
+    from threadpress.dumps import parquet_files, sqlite_writer
     from threadpress.store import Store
-    real = dumps._SqliteWriter._write
+    real = sqlite_writer._SqliteWriter._write
     calls = [0]
     def write(self, items, upto_line):
         calls[0] += 1
@@ -219,14 +229,14 @@ CHILD = textwrap.dedent("""
             self.conn.execute("INSERT INTO comments_fts(comments_fts) VALUES ('optimize')")
             os.kill(os.getpid(), signal.SIGKILL)  # inside the batch's open transaction
         return real(self, items, upto_line)
-    dumps._SqliteWriter._write = write
+    sqlite_writer._SqliteWriter._write = write
     if sys.argv[1].endswith(".db"):
         dumps.ingest_dump_sqlite(Store(sys.argv[1]), sys.argv[2], batch=50)
     else:
         def progress(b, c):
             if c >= int(sys.argv[3]):
                 os.kill(os.getpid(), signal.SIGKILL)
-        dumps.BUFFER_BYTES = 1  # a flush per batch: files already written when the kill comes
+        parquet_files.BUFFER_BYTES = 1  # a flush per batch: files already written when the kill comes
         dumps.write_dump_parquet(sys.argv[2], sys.argv[1], batch_rows=50, progress=progress)
 """)
 
@@ -302,7 +312,7 @@ def test_sqlite_holds_at_most_a_batch(tmp_path, monkeypatch):
             weakref.finalize(item[1], lambda: live.__setitem__(0, live[0] - 1))
         return item
 
-    monkeypatch.setattr(dumps, "_comment", counted)
+    monkeypatch.setattr(sqlite_ingest, "_comment", counted)
     dump = write(tmp_path / "RC.zst", records(1000))
     with Store(tmp_path / "a.db") as store:
         ingest_dump_sqlite(store, dump, batch=40)
@@ -367,8 +377,8 @@ def test_parquet_rows_partitions_and_types(tmp_path, compress):
 
 
 def test_parquet_many_flushes_keep_file_order(tmp_path, monkeypatch):
-    monkeypatch.setattr(dumps, "BUFFER_BYTES", 1)  # a flush per batch: a file per batch and thread
-    monkeypatch.setattr(dumps, "CONVERT_ROWS", 100)
+    monkeypatch.setattr(parquet_files, "BUFFER_BYTES", 1)  # a flush per batch: a file per batch and thread
+    monkeypatch.setattr(parquet_dataset, "CONVERT_ROWS", 100)
     recs = records(1200, threads=40)
     dump = write(tmp_path / "RC.zst", recs)
     r = write_dump_parquet(dump, tmp_path / "out")
@@ -384,17 +394,17 @@ def test_parquet_many_flushes_keep_file_order(tmp_path, monkeypatch):
 def test_parquet_batches_are_bounded(tmp_path, monkeypatch):
     """Rows become Arrow batches every CONVERT_ROWS (or batch_rows) rows; the writer holds at most
     a flush's worth of them."""
-    monkeypatch.setattr(dumps, "BUFFER_BYTES", 20_000)
-    monkeypatch.setattr(dumps, "CONVERT_ROWS", 32)
+    monkeypatch.setattr(parquet_files, "BUFFER_BYTES", 20_000)
+    monkeypatch.setattr(parquet_dataset, "CONVERT_ROWS", 32)
     held, sizes = [0], []
-    real_add = dumps._FlushWriter.add
+    real_add = parquet_files._FlushWriter.add
 
     def add(self, box):
         sizes.append(box[0].num_rows)
         real_add(self, box)
         held[0] = max(held[0], self.bytes)
 
-    monkeypatch.setattr(dumps._FlushWriter, "add", add)
+    monkeypatch.setattr(parquet_files._FlushWriter, "add", add)
     dump = write(tmp_path / "RC.zst", records(1000))
     write_dump_parquet(dump, tmp_path / "out", batch_rows=100)
     assert max(sizes) == 32 and sum(sizes) == 1000  # converted to Arrow every 32 rows
@@ -405,7 +415,7 @@ def test_parquet_batches_are_bounded(tmp_path, monkeypatch):
 
 
 def test_parquet_interrupted_leaves_no_output(tmp_path, monkeypatch):
-    monkeypatch.setattr(dumps, "CHUNK", 2048)
+    monkeypatch.setattr(reading, "CHUNK", 2048)
     dump = write(tmp_path / "RC.zst", records(500))
     out = tmp_path / "out"
     with pytest.raises(Stop):
@@ -483,9 +493,9 @@ ODD = st.fixed_dictionaries(
 @given(st.lists(ODD, min_size=1, max_size=12))
 def test_parquet_columns_match_reddit_dump(recs):
     data = b"".join(orjson.dumps(r) + b"\n" for r in recs)
-    tables = list(dumps._parquet_batches(io.BytesIO(data), "x", batch_rows=5, skip_bad=False, progress=None,
-                                         stats=dumps._Stats()))
-    got = dumps._finish(pa.Table.from_batches(tables)).to_pylist()
+    tables = list(parquet_dataset._parquet_batches(io.BytesIO(data), "x", batch_rows=5, skip_bad=False,
+                                                   progress=None, stats=parquet_dataset._Stats()))
+    got = arrow_columns._finish(pa.Table.from_batches(tables)).to_pylist()
     assert [{k: g[k] for k in w} for g, w in zip(got, expected_rows(data))] == expected_rows(data)
     want_scores = [r.get("score") if type(r.get("score")) is int and -(2**63) <= r["score"] < 2**63 else None
                    for r in recs]
