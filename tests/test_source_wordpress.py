@@ -14,8 +14,8 @@ from threadpress.errors import InputError
 from threadpress.model import Thread
 from threadpress.sources import detect
 from threadpress.sources.base import Document
+from threadpress.sources.blog_common import autop, parse_display_time
 from threadpress.sources.wordpress import SOURCE
-from threadpress.sources.wordpress_common import autop, parse_display_time
 
 FIX = Path(__file__).parent / "fixtures" / "wordpress"
 FILES = ("export.xml", "comments.json", "html5.html", "xhtml.html")

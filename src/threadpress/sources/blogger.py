@@ -20,7 +20,7 @@ from ..sanitize import clean_html, html_to_text, normalize_space, text_to_html
 from ..times import from_epoch, from_iso
 from ._shape import load_json, never_raises, sniff
 from .base import Document
-from .wordpress_common import finish, join_url, node_attr, node_text, parse_display_time, pick, xml_root
+from .blog_common import finish, join_url, node_attr, node_text, parse_display_time, pick, xml_root
 
 NAME = "blogger"
 ATOM = "http://www.w3.org/2005/Atom"

@@ -16,7 +16,7 @@ from ..sanitize import clean_html, html_to_text, text_to_html
 from ..times import from_iso
 from ._shape import never_raises
 from .base import Document
-from .wordpress_common import finish, pick, xml_root, xtext
+from .blog_common import finish, pick, xml_root, xtext
 
 NAME = "disqus"
 DSQ = "{http://disqus.com/disqus-internals}id"

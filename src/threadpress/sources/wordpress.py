@@ -13,7 +13,7 @@ from ..times import from_iso
 from . import wordpress_html
 from ._shape import load_json, never_raises, sniff
 from .base import Document
-from .wordpress_common import (
+from .blog_common import (
     NAME, autop, finish, host_of, pick, platform_edge, post_url, thread_id, xml_root, xtext,
 )
 

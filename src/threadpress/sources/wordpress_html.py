@@ -17,7 +17,7 @@ from ..model import Comment, ReplyEdge, Thread
 from ..sanitize import clean_html, html_to_text, normalize_space
 from ..times import from_iso
 from .base import Document
-from .wordpress_common import (
+from .blog_common import (
     NAME, finish, host_of, join_url, node_attr, node_text, parse_display_time, post_url, thread_id,
 )
 

@@ -1,6 +1,6 @@
-"""Helpers shared by the WordPress readers (WXR, REST JSON, rendered lists), also used by the
-Blogger and Disqus sources: safe XML parsing, wpautop, display times, HTML node access, ordering
-and tombstones."""
+"""Helpers shared by the blog comment sources: the WordPress readers (WXR, REST JSON, rendered
+lists), Blogger and Disqus. Safe XML parsing, wpautop, display times, HTML node access, ordering
+and tombstones; `NAME`, `thread_id` and `post_url` make WordPress's ids and URLs."""
 
 from __future__ import annotations
 
