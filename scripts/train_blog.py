@@ -122,29 +122,23 @@ def edge_outcomes(model, items, view: str = "inferred", *, cueless=None) -> list
     return out
 
 
-def pick_threshold(views: list[list[tuple[np.ndarray, np.ndarray]]], target: float = TARGET_PRECISION,
-                   margin: float = MARGIN, min_edges: tuple[int, ...] = (30,), rounds: int = 2000) -> float:
+def pick_threshold(per_thread: list[tuple[np.ndarray, np.ndarray]], target: float = TARGET_PRECISION,
+                   margin: float = MARGIN, min_edges: int = 30, rounds: int = 2000) -> float:
     """The lowest grid threshold t whose edges (confidence >= t) are right at least `target` +
     `margin` of the time in 95% of bootstrap resamples of the calibration THREADS (edges of one
-    thread are not independent, so threads are resampled, not edges), in every view given (a view
-    with fewer than `min_edges` edges at t does not decide; a t no view decides is not chosen), and
-    at every higher threshold too. The margin covers the set-to-set variation between groups of generated threads."""
+    thread are not independent, so threads are resampled, not edges), and at every higher threshold
+    too; a t with fewer than `min_edges` edges does not decide (and is not chosen). The margin
+    covers the set-to-set variation between groups of generated threads."""
     rng = np.random.default_rng(0)
-    n_threads = len(views[0])
-    picks = [rng.integers(0, n_threads, n_threads) for _ in range(rounds)]
+    picks = [rng.integers(0, len(per_thread), len(per_thread)) for _ in range(rounds)]
     best = 1.0
     for t in reversed(GRID):
-        verdicts = []
-        for per_thread, least in zip(views, min_edges):
-            made = np.array([(c >= t).sum() for c, _ in per_thread])
-            hits = np.array([((c >= t) & ok).sum() for c, ok in per_thread])
-            if made.sum() < least:
-                continue
-            boot = [hits[i].sum() / max(made[i].sum(), 1) for i in picks]
-            verdicts.append(np.percentile(boot, 5) >= target + margin)
-        if not verdicts:
-            continue  # too few edges to tell: not shown on this evidence, look lower
-        if not all(verdicts):
+        made = np.array([(c >= t).sum() for c, _ in per_thread])
+        hits = np.array([((c >= t) & ok).sum() for c, ok in per_thread])
+        if made.sum() < min_edges:
+            continue  # too few edges to tell: nothing is shown on this evidence, look lower
+        boot = [hits[i].sum() / max(made[i].sum(), 1) for i in picks]
+        if np.percentile(boot, 5) < target + margin:
             break
         best = t
     return float(best)
@@ -203,7 +197,7 @@ def main(argv=None) -> int:
         # the default threshold: for the edges commands show, i.e. inferred with the explicit edges known.
         # The cue-less view is reported, not used: with every cue hidden no threshold reaches the
         # target on these threads with more than a handful of edges (docs/replies.md, "Cues hidden")
-        threshold = pick_threshold([edge_outcomes(blog, calib, "inferred", cueless=cueless)])
+        threshold = pick_threshold(edge_outcomes(blog, calib, "inferred", cueless=cueless))
         print(f"threshold for precision >= {TARGET_PRECISION} + {MARGIN} (5th percentile over threads) "
               f"on calibration threads: {threshold}", flush=True)
         for model, domain, what in ((blog, BLOG_DOMAIN, "explicit edges known: inferred edges on uncued comments"),

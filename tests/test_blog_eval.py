@@ -267,26 +267,25 @@ def test_threshold_choice_needs_precision_with_a_margin():
     conf = np.linspace(0.5, 0.99, 500)
     ok = conf > 0.6  # above 0.6 every edge is right, below none is
     threads = [(conf[k::10], ok[k::10]) for k in range(10)]  # ten threads alike
-    t = tb.pick_threshold([threads])
+    t = tb.pick_threshold(threads)
     sel, below = conf >= t, conf >= round(t - 0.01, 2)
     assert 0.55 < t < 0.6  # some wrong edges are let in, as long as precision stays >= 0.92
     assert ok[sel].mean() >= 0.92 > ok[below].mean() - 0.01
-    assert tb.pick_threshold([[(conf, np.zeros(500, bool))]]) == 1.0  # never precise enough: nothing shown
+    assert tb.pick_threshold([(conf, np.zeros(500, bool))]) == 1.0  # never precise enough: nothing shown
     # one thread full of wrong confident edges among good ones: resampling threads raises the bar
     bad = (np.full(60, 0.95), np.zeros(60, bool))
-    assert tb.pick_threshold([threads + [bad]]) > 0.95
+    assert tb.pick_threshold(threads + [bad]) > 0.95
 
 
-def test_threshold_must_hold_in_every_view():
+def test_threshold_is_never_chosen_on_too_few_edges():
     import numpy as np
 
     tb = _train_blog_script()
-    conf = np.linspace(0.5, 0.99, 500)
-    good = [(conf[k::10], conf[k::10] > 0.6) for k in range(10)]
-    # the second view: 2 edges per thread between 0.80 and 0.90, all wrong; right above 0.90
-    hard = [(np.array([0.8, 0.85, 0.91, 0.95]), np.array([False, False, True, True])) for _ in range(10)]
-    alone = tb.pick_threshold([good])
-    both = tb.pick_threshold([good, hard], min_edges=(30, 10))
-    assert alone < 0.6 and 0.85 < both <= 0.91
-    # a view with too few edges at a threshold does not decide it
-    assert tb.pick_threshold([good, hard], min_edges=(30, 100)) == alone
+    # 20 edges, all wrong, above 0.9; nothing decides above that with min_edges 30, and below it the
+    # edges are wrong: the threshold stays at 1.0 (nothing shown), not at an undecided 0.99
+    conf = np.concatenate([np.linspace(0.91, 0.99, 20), np.linspace(0.5, 0.9, 200)])
+    ok = np.zeros(220, bool)
+    assert tb.pick_threshold([(conf, ok)]) == 1.0
+    # the same edges right: they decide from where there are 30 of them
+    t = tb.pick_threshold([(conf, np.ones(220, bool))])
+    assert t == 0.5

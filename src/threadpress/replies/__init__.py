@@ -79,10 +79,14 @@ def blog_model(*, known: bool = True, path=None):
     """The blog reply model for a thread whose explicit edges are `known` (some comment has one), or
     the cue-less one. A weights file without a cue-less model (trained before it existed) gives the
     blog model for both."""
-    from .learned import domains, load_model
+    from ..errors import InputError
+    from .learned import load_model
 
-    if not known and CUELESS_DOMAIN in domains(path):
-        return load_model(path, domain=CUELESS_DOMAIN)
+    if not known:
+        try:
+            return load_model(path, domain=CUELESS_DOMAIN)  # cached after the first call
+        except InputError:
+            pass  # an older file: no cue-less model in it (a broken file fails below as well)
     return load_model(path, domain=BLOG_DOMAIN)
 
 

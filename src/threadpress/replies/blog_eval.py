@@ -106,7 +106,9 @@ def score_thread(thread: Thread, *, model=None, cueless=None, truth: dict | None
     gold = gold_links(thread)
     full = truth_links(thread, truth) if truth else None
     out = []
-    known = predict(hide_cues(thread, with_edges=True), model=model)
+    # as infer_edges: the cue-less model when the thread has no explicit edge at all
+    structured = any(e.explicit for c in comments for e in c.parents)
+    known = predict(hide_cues(thread, with_edges=True), model=model if structured else cueless)
     for p, q in zip(predict(hide_cues(thread), model=cueless), known):
         i = p.index
         out.append(Scored(
