@@ -19,15 +19,13 @@ import re
 
 from ..model import Comment, Thread
 from .explicit import (
-    _ARTICLE_BEFORE,
     ADDRESS,
-    AT_NUMBER,
-    HASH_NUMBER,
     MIN_QUOTE_WORDS,
     QUOTED,
     ThreadIndex,
     _passage_key,
     fold,
+    number_cues,
 )
 from .features import Message
 
@@ -89,21 +87,14 @@ def strip_cues(text: str, index: ThreadIndex, at: int, names: re.Pattern | None)
     if names is not None and "@" in text:
         for m in names.finditer(text):
             spans.append(m.span())
-    for rx, label in ((AT_NUMBER, "@"), (HASH_NUMBER, "#")):
-        if label not in text:
-            continue
-        for m in rx.finditer(text):
-            if label == "#" and _ARTICLE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
-                continue
-            target = index.earlier(int(m["n"]), at)
-            if target is None:
-                continue
-            start = m.start()
-            if target.author:
-                lead = re.search(re.escape(target.author) + r"[ \t,:;]*$", text[max(0, start - len(target.author) - 4):start], re.IGNORECASE)
-                if lead:
-                    start -= len(lead.group(0))
-            spans.append((start, m.end()))
+    for m, _, target in number_cues(index, at, text):
+        start = m.start()
+        if target.author:  # "NAME @N": the name goes too
+            lead = re.search(re.escape(target.author) + r"[ \t,:;]*$", text[max(0, start - len(target.author) - 4):start],
+                             re.IGNORECASE)
+            if lead:
+                start -= len(lead.group(0))
+        spans.append((start, m.end()))
     for m in QUOTED.finditer(text) if any(q in text for q in "\"“«") else ():
         key = _passage_key(m.group(1))
         if len(key.split()) >= MIN_QUOTE_WORDS:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..model import HOWS, Comment, ReplyEdge, Thread
@@ -195,23 +196,32 @@ def _passage_before(text: str, pos: int) -> str:
     return key if len(key.split()) >= 3 else ""
 
 
-def _numbers(index: ThreadIndex, at: int, text: str) -> list[Candidate]:
-    out = []
-    for rx, how_conf, label in ((AT_NUMBER, 0.9, "@"), (HASH_NUMBER, 0.85, "#")):
+_NUMBER_CONFIDENCE = {"@": 0.9, "#": 0.85}
+
+
+def number_cues(index: ThreadIndex, at: int, text: str) -> Iterator[tuple[re.Match, str, Comment]]:
+    """Each `@N` / `#N` in `text` (of the comment at position `at`) that names an earlier comment:
+    (the match, "@" or "#", that comment). "#1 priority" after an article is no cue."""
+    for rx, label in ((AT_NUMBER, "@"), (HASH_NUMBER, "#")):
         if label not in text:
             continue
         for m in rx.finditer(text):
             if label == "#" and _ARTICLE_BEFORE.search(text[max(0, m.start() - 12):m.start()]):
                 continue
             target = index.earlier(int(m["n"]), at)
-            if target is None:
-                continue
-            before = fold(text[max(0, m.start() - 80):m.start()]).rstrip(" ,:;")
-            conf = how_conf
-            ev = f"{label}{m['n']}"
-            if fold(target.author) and before.endswith(fold(target.author)):
-                conf, ev = 1.0, f"{target.author} {ev}"
-            out.append(Candidate(target, "number", conf, ev, m.start()))
+            if target is not None:
+                yield m, label, target
+
+
+def _numbers(index: ThreadIndex, at: int, text: str) -> list[Candidate]:
+    out = []
+    for m, label, target in number_cues(index, at, text):
+        before = fold(text[max(0, m.start() - 80):m.start()]).rstrip(" ,:;")
+        conf = _NUMBER_CONFIDENCE[label]
+        ev = f"{label}{m['n']}"
+        if fold(target.author) and before.endswith(fold(target.author)):
+            conf, ev = 1.0, f"{target.author} {ev}"
+        out.append(Candidate(target, "number", conf, ev, m.start()))
     return out
 
 
