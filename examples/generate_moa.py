@@ -798,6 +798,23 @@ LINKS = [
 LINK_T = ["More here: {link}.", "See {link} for the details.", "Worth a look: {link}.",
           "Source: {link}.", "For those who asked, here is {link}."]
 
+# Replies often pick up a word of the comment they answer ("The zones will only grow." after a
+# comment on buffer zones). {t}: the word as written; {T}: with a capital, to open a sentence.
+ECHO_REPLY_T = [
+    "You mention {t}.", "On {t}: I read it differently.", "{T} is the part that matters here.",
+    "The bit about {t} is the key.", "Re {t}: look at the dates.", "{T}? Hardly the whole story.",
+    "Good that someone brings up {t}.", "That point on {t} deserves more attention.",
+    "About {t}, yes.", "{T}, again.",
+]
+# ... and so do comments that answer nobody, about whatever is in the air.
+ECHO_TOP_T = ["Everyone is talking about {t} today.", "{T} keeps coming up in this thread.",
+              "Back to {t} for a moment.", "Nobody has the full picture on {t} yet."]
+ECHO_REPLY_P = 0.5       # share of replies that pick up a word of their target
+ECHO_TOP_P = 0.15        # share of top-level comments that pick up a word of a recent comment
+ECHO_SKIP = {"Our", "My", "Half", "Eighty", "Southern", "Lake", "Concord", "Aurelian", "Kestrian", "Dravonian", "Ardent"}
+# lower-case words picked up: nouns, told by their ending (a generator can afford to be rough)
+ECHO_NOUN = re.compile(r"[a-z]{3,}(?:tion|sion|ment|ness|ence|ance|ity|ism|ship|ure)s?")
+
 # Capitalised words that must keep their capital after "@NAME, ".
 PROPER = {"Korvask", "Kestria", "Kestrian", "Sorvik", "Dravonia", "Dravonian", "Westmarch", "Halvard", "Halloran",
           "Calder", "Vane", "Varga", "Morozan", "Lemm", "Ostrikov", "Sorn", "Orlevo", "Gravka", "Kalven", "Malgar",
@@ -885,6 +902,8 @@ class Gen:
         self.time_keys: set[str] = set()
         self._prior: tuple = (None, "")
         self.safety_net = 0
+        # word echoes draw from their own stream, so the thread's structure does not depend on them
+        self.echo_rng = random.Random(f"echo:{seed}")
 
     # ---------------------------------------------------------------- text
     def expand(self, tpl: str) -> str:
@@ -1389,16 +1408,61 @@ class Gen:
             try:
                 quip = self.sentence(QUIPS)
                 self.note_quotable(c, quip)
-                return [quip]
+                return self.with_echo([quip], c.idx, j, None) if j is not None else [quip]
             except Exhausted:
                 pass
         paras = self.paragraphs(topic, n_sent, c, lead=lead)
+        if j is not None:
+            paras = self.with_echo(paras, c.idx, j, lead)
         r = rng.random()
         if r < 0.07:
             paras.append(self.link_sentence())
         elif r < 0.10 and self.lists and topic in ("mandate", "talks", "strip"):
             paras.append(self.lists.pop(0))
         return paras
+
+    def echo_term(self, j: int, i: int) -> str | None:
+        """A word of comment j to pick up in comment i: a name or a long word, rarer in the thread
+        before i the likelier (people pick up what is particular to the comment they answer)."""
+        words = []
+        for w in re.findall(r"[A-Za-z][A-Za-z'-]*[A-Za-z]", self.comment_text(self.comments[j])):
+            w = w[:-2] if w.endswith("'s") else w
+            if w in PROPER and w not in ECHO_SKIP:
+                words.append(w)
+            elif ECHO_NOUN.fullmatch(w) and w not in ("question", "questions"):
+                words.append(w)
+        words = sorted(set(words))
+        if not words:
+            return None
+        others = [self.comment_text(self.comments[k]).lower() for k in range(1, i)
+                  if k != j and self.comments[k].kind != "troll"]
+        weights = [1.0 / (1 + sum(w.lower() in t for t in others)) ** 2 for w in words]
+        return self.echo_rng.choices(words, weights=weights)[0]
+
+    def with_echo(self, paras: list[str], i: int, j: int | None, lead: str | None) -> list[str]:
+        """paras, with a sentence picking up a word of comment j (a reply) or of a recent comment
+        (j None: a comment that answers nobody) in some comments; after the opener, if any."""
+        er = self.echo_rng
+        if j is None:
+            recent = [k for k in range(max(1, i - 8), i) if self.comments[k].kind not in ("troll", "modnote")]
+            if not recent or er.random() >= ECHO_TOP_P:
+                return paras
+            j, pool = er.choice(recent), ECHO_TOP_T
+        elif er.random() >= ECHO_REPLY_P:
+            return paras
+        else:
+            pool = ECHO_REPLY_T
+        term = self.echo_term(j, i)
+        if term is None:
+            return paras
+        tpl = er.choice(pool)
+        sent = tpl.replace("{t}", term).replace("{T}", term[0].upper() + term[1:])
+        first = paras[0]
+        if lead and first.startswith(lead):
+            first = f"{lead} {sent}{first[len(lead):]}"
+        else:
+            first = f"{sent} {first}"
+        return [first] + paras[1:]
 
     def opener_for(self, c: Comment, j: int) -> str | None:
         rng = self.rng
@@ -1459,7 +1523,7 @@ class Gen:
                 self.distractor_queue.remove(ready[0])
                 lead = self.expand(tpl)
                 self.distractors.append(dict(idx=i, text=kind))
-            paras = self.paragraphs(topic, n, c, lead=lead)
+            paras = self.with_echo(self.paragraphs(topic, n, c, lead=lead), i, None, lead)
             if rng.random() < 0.08:
                 paras.append(self.link_sentence())
             c.blocks = [("p", p) for p in paras]
@@ -1878,6 +1942,11 @@ Conventions a parser meets here (the `cue` field of each edge in `truth.json` na
   `<i>`), then a paragraph `Posted by: NAME | … | N` (not a footer!), then the reply.
 - implicit: no cue at all. Not edges: `@b` (addresses the host's post), `Thanks b`, e-mail addresses, the
   sidebar's `NAME on TITLE` lines.
+- word echoes, which are not cues: about half of the replies (with or without a cue) pick up a name or a
+  noun of the comment they answer ("You mention Korvask.", "Re escalation: look at the dates."), the rarer
+  in the thread the likelier; about one comment in seven that answers nobody picks one up from a recent
+  comment ("Sorvik keeps coming up in this thread."). They come from a random stream of their own, so the
+  thread's structure and edges do not depend on them.
 
 Regenerate (byte-identical) with:
 

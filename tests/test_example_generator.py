@@ -244,3 +244,57 @@ def test_pages_hold_all_comments(truth):
         assert ('rel="prev"' in html) == (k > 1)
     assert ids == [c["id"] for c in truth["comments"]]
     assert numbers == list(range(1, len(truth["comments"]) + 1))
+
+
+# ------------------------------------------------------------------------------------ word echoes
+
+@pytest.fixture(scope="module")
+def gen():
+    """examples/generate_moa.py as a module (registered: its dataclasses look themselves up)."""
+    import importlib.util
+    name = "generate_moa_for_test"
+    spec = importlib.util.spec_from_file_location(name, GENERATOR)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    try:
+        spec.loader.exec_module(mod)
+        yield mod
+    finally:
+        sys.modules.pop(name, None)
+
+
+def test_word_echoes_leave_the_structure_alone(gen, tmp_path, monkeypatch, truth, text):
+    """Echoes come from their own random stream: without them the same comments, authors, times
+    and edges come out, and only the texts differ."""
+    monkeypatch.setattr(gen, "ECHO_REPLY_P", 0.0)
+    monkeypatch.setattr(gen, "ECHO_TOP_P", 0.0)
+    bare = gen.generate(tmp_path)
+
+    def shape(t):
+        return ([(c["number"], c["author"], c["created_at"]) for c in t["comments"]],
+                [(e["source"], e["target"], e["form"]) for e in t["edges"]])
+
+    assert shape(bare) == shape(truth)
+    assert (tmp_path / "thread.txt").read_text(encoding="utf-8") != text
+
+
+def test_replies_echo_a_word_of_their_target(gen, truth, text):
+    slot = r"(?P<t>[A-Za-z][A-Za-z'-]*[A-Za-z])"
+    pattern = re.compile("|".join(
+        re.escape(t).replace(re.escape("{t}"), slot, 1).replace(re.escape("{T}"), slot, 1)
+        .replace("(?P<t>", f"(?P<t{k}>") for k, t in enumerate(gen.ECHO_REPLY_T)))
+    texts = comment_texts(text, truth)
+    targets: dict[int, list[int]] = {}
+    for e in truth["edges"]:
+        targets.setdefault(e["source"], []).append(e["target"])
+    rowan = {c["number"] for c in truth["comments"] if c["author"] == "Rowan Ashgrove"}
+    replies = [n for n in targets if n not in rowan]    # his replies are written out whole
+    echoed = 0
+    for n in replies:
+        m = pattern.search(texts[n])
+        if not m:
+            continue
+        echoed += 1
+        term = next(v for v in m.groupdict().values() if v)
+        assert any(term.lower() in texts[t].lower() for t in targets[n]), (n, term)
+    assert 0.35 * len(replies) <= echoed <= 0.65 * len(replies), (echoed, len(replies))

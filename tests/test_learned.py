@@ -4,14 +4,16 @@ and the eval-replies command."""
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from threadpress.replies import learned
-from threadpress.replies.features import FEATURES, Message, featurize
+from threadpress.replies.features import FEATURES, OPENING_WORDS, Message, featurize
 from threadpress.replies.irc import parse_line, read_split
 
 #: A slice of the IRC gold data kept in the repo (see its README), laid out like the dataset.
@@ -157,3 +159,30 @@ def test_known_share_and_author_activity_features():
     # candidates of message 3: j=2 (A: 2 messages before 3), j=1 (B: 1), j=0 (A: 2)
     assert np.allclose(act, np.log1p([2, 1, 2]) / 3.0)
     assert X[3, 0, FEATURES.index("j_author_activity")] == 0.0  # "starts a conversation" has no author
+
+
+def test_rarest_shared_word_features():
+    msgs = [Message(0, "A", None, "Meren pipeline closes"), Message(1, "B", None, "pipeline weather"),
+            Message(2, "C", None, "Meren pipeline, again")]
+    X, _ = featurize(msgs, 5)
+    top, last = FEATURES.index("overlap_max_idf"), FEATURES.index("overlap_latest_idf")
+    # in-thread IDF over 3 messages, scaled by log 4: "meren" in 2 of them, "pipeline" in all 3
+    meren, pipeline = math.log(4 / 2) / math.log(4), math.log(4 / 3) / math.log(4)
+    # 2 and 0 share both words; the rarer is "meren", and 0 is the last message before 2 that used it
+    # ("pipeline" was used since, by 1)
+    assert X[2, 2, top] == pytest.approx(meren) and X[2, 2, last] == pytest.approx(meren)
+    # 2 and 1 share "pipeline" only, and 1 used it last
+    assert X[2, 1, top] == pytest.approx(pipeline) and X[2, 1, last] == pytest.approx(pipeline)
+    assert X[1, 1, top] == pytest.approx(pipeline) and X[1, 1, last] == pytest.approx(pipeline)
+    assert X[2, 0, top] == 0.0 and X[2, 0, last] == 0.0     # "starts a conversation" shares nothing
+    only = X[:, :, FEATURES.index("overlap_only_j")]
+    one = math.log1p(1) / 2.0
+    # before 2, only 0 used "meren"; "pipeline" was used by 0 and 1, so it counts for neither
+    assert only[2, 2] == pytest.approx(one) and only[2, 1] == 0.0
+    assert only[1, 1] == pytest.approx(one)                    # before 1, only 0 used "pipeline"
+    opening = FEATURES.index("opening_only_j")
+    assert X[2, 2, opening] == pytest.approx(one)              # "meren" is among 2's first words
+    late = msgs[:2] + [Message(2, "C", None, "again " * OPENING_WORDS + "Meren pipeline")]
+    X2, _ = featurize(late, 5)
+    assert X2[2, 2, FEATURES.index("overlap_only_j")] == pytest.approx(one)
+    assert X2[2, 2, opening] == 0.0                            # ... and here it comes too late

@@ -33,6 +33,8 @@ def cli_reference() -> str:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0].startswith("-"):
+        raise SystemExit("usage: python -m threadpress.cli.docs [FILE]  (writes docs/cli.md by default)")
     target = Path(args[0]) if args else Path("docs/cli.md")
     from ..files import atomic_write
 

@@ -26,7 +26,7 @@ _select = click.option("--select", metavar="ID",
 _infer = click.option("--infer", is_flag=True,
                       help="Also let the learned reply model propose parents for comments without a reply cue "
                            f"(how=inferred; shown at confidence {INFERRED_MIN_CONFIDENCE:g} and above by default, where "
-                           "about 9 in 10 are right on our generated test threads).")
+                           "at least 9 in 10 are right on our generated test threads).")
 
 
 def source_option(f):

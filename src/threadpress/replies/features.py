@@ -70,6 +70,7 @@ _GREETING = re.compile(
 DIST_BINS = (1, 2, 3, 4, 5, 7, 11, 21, 51)  # lower edges: [1],[2],[3],[4],[5,6],[7,10],[11,20],[21,50],[51,...)
 TIME_BINS = (0, 1, 2, 4, 8, 16, 60)  # minutes, lower edges
 KNOWN_WINDOW = 30  # previous messages looked at for "known_share"
+OPENING_WORDS = 15  # a message's first words, for "opening_only_j"
 
 FEATURES: tuple[str, ...] = (
     "self",
@@ -137,6 +138,14 @@ FEATURES: tuple[str, ...] = (
     "known_share",
     # how many messages j's author wrote before i: prolific commenters are answered more
     "j_author_activity",
+    # the rarest word (in-thread IDF) i and j share; the IDF-weighted words i shares with j that no
+    # message between them used: a reply picks up what is particular to the comment it answers
+    "overlap_max_idf",
+    "overlap_latest_idf",
+    # words i uses that, before i, only j used (how many; log); and those among i's first words
+    # (a reply tends to open on what it answers: "Re the buffer zones: ...")
+    "overlap_only_j",
+    "opening_only_j",
 )
 N_FEATURES = len(FEATURES)
 
@@ -208,13 +217,15 @@ class _Names:
         return found, first
 
 
-def _band_overlap(msg: np.ndarray, tok: np.ndarray, w: np.ndarray, n: int, K: int) -> np.ndarray:
-    """O[i, d] = sum of w[t] over tokens t shared by messages i and i-d (1 <= d <= K).
+def _band_pairs(msg: np.ndarray, tok: np.ndarray, n: int, K: int) -> tuple[np.ndarray, ...]:
+    """Every (message i, earlier message i-d, 1 <= d <= K) pair sharing a token t, as arrays
+    (i, d, t, latest, only): `latest` marks the pairs where i-d is the last message before i using
+    t, `only` those where it is the only one.
 
     ``msg``/``tok`` list each (message, token) occurrence once."""
-    out = np.zeros(n * (K + 1), dtype=np.float64)
+    empty = np.zeros(0, np.int64)
     if len(msg) == 0:
-        return out.reshape(n, K + 1)
+        return empty, empty, empty, np.zeros(0, bool), np.zeros(0, bool)
     base = n + 1
     key = np.unique(tok.astype(np.int64) * base + msg.astype(np.int64))
     t = key // base
@@ -222,14 +233,15 @@ def _band_overlap(msg: np.ndarray, tok: np.ndarray, w: np.ndarray, n: int, K: in
     lo = np.searchsorted(key, t * base + np.maximum(m - K, 0), side="left")
     cnt = np.arange(len(key)) - lo
     total = int(cnt.sum())
-    if total:
-        k_idx = np.repeat(np.arange(len(key)), cnt)
-        offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-        p_idx = np.repeat(lo, cnt) + offs
-        i = m[k_idx]
-        d = i - m[p_idx]
-        out += np.bincount(i * (K + 1) + d, weights=w[t[k_idx]], minlength=n * (K + 1))
-    return out.reshape(n, K + 1)
+    if not total:
+        return empty, empty, empty, np.zeros(0, bool), np.zeros(0, bool)
+    k_idx = np.repeat(np.arange(len(key)), cnt)
+    offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    p_idx = np.repeat(lo, cnt) + offs
+    i = m[k_idx]
+    first = np.searchsorted(key, t * base, side="left")     # first use of each occurrence's token
+    latest = p_idx == k_idx - 1
+    return i, i - m[p_idx], t[k_idx], latest, latest & (k_idx - first[k_idx] == 1)
 
 
 def featurize(messages: list[Message], max_candidates: int = 100) -> tuple[np.ndarray, np.ndarray]:
@@ -266,6 +278,7 @@ def featurize(messages: list[Message], max_candidates: int = 100) -> tuple[np.nd
     ment_lists: list[list[int]] = []
     occ_msg: list[int] = []
     occ_tok: list[int] = []
+    occ_head: list[bool] = []   # the occurrence is among the message's first OPENING_WORDS words
     vocab: dict[str, int] = {}
     t0 = None
     for i, m in enumerate(messages):
@@ -296,12 +309,13 @@ def featurize(messages: list[Message], max_candidates: int = 100) -> tuple[np.nd
         length[i] = len(toks)
         trivial[i] = sum(1 for tk in toks if len(tk) > 1) <= 1
         seen = set()
-        for tk in toks:
+        for pos, tk in enumerate(toks):
             if tk in STOPWORDS or tk in seen or tk in names.single:
                 continue
             seen.add(tk)
             occ_msg.append(i)
             occ_tok.append(vocab.setdefault(tk, len(vocab)))
+            occ_head.append(pos < OPENING_WORDS)
             if len(seen) >= 400:
                 break
 
@@ -442,11 +456,24 @@ def featurize(messages: list[Message], max_candidates: int = 100) -> tuple[np.nd
         df = np.bincount(ot, minlength=V).astype(np.float64)
         idf = np.log((n + 1.0) / df)
         idf_max = max(math.log(n + 1.0), 1.0)
-        cnt = _band_overlap(om, ot, np.ones(V), n, K)
-        wov = _band_overlap(om, ot, idf / idf_max, n, K)
+        pi, pd, pt, platest, ponly = _band_pairs(om, ot, n, K)
+        cell = pi * (K + 1) + pd
+        w = (idf / idf_max)[pt]
+        cnt = np.bincount(cell, minlength=n * (K + 1)).astype(np.float64).reshape(n, K + 1)
+        wov = np.bincount(cell, weights=w, minlength=n * (K + 1)).reshape(n, K + 1)
+        # the rarest word the two share, and the words i shares with j and with nobody since j
+        # (a reply picks up what is particular to the comment it answers)
+        wmax = np.zeros(n * (K + 1))
+        np.maximum.at(wmax, cell, w)
+        wmax = wmax.reshape(n, K + 1)
+        wlast = np.bincount(cell[platest], weights=w[platest], minlength=n * (K + 1)).reshape(n, K + 1)
+        only = np.bincount(cell[ponly], minlength=n * (K + 1)).astype(np.float64).reshape(n, K + 1)
+        head = np.asarray(occ_head, bool)
+        opening = ponly & np.isin(pi * V + pt, om[head] * V + ot[head])
+        only_open = np.bincount(cell[opening], minlength=n * (K + 1)).astype(np.float64).reshape(n, K + 1)
         nt = np.bincount(om, minlength=n).astype(np.float64)
     else:
-        cnt = wov = np.zeros((n, K + 1))
+        cnt = wov = wmax = wlast = only = only_open = np.zeros((n, K + 1))
         nt = np.zeros(n)
     cnt = np.where(notself, cnt, 0.0)
     wov = np.where(notself, wov, 0.0)
@@ -500,6 +527,10 @@ def featurize(messages: list[Message], max_candidates: int = 100) -> tuple[np.nd
     put(np.broadcast_to(share[:, None], J.shape))
     j_before = np.searchsorted(akey, aJ * base + I) - np.searchsorted(akey, aJ * base)
     put(np.where(notself, np.log1p(np.maximum(j_before, 0)) / 3.0, 0.0))
+    put(np.where(notself, wmax, 0.0))
+    put(np.where(notself, np.minimum(wlast, 3.0), 0.0))
+    put(np.where(notself, np.log1p(only) / 2.0, 0.0))
+    put(np.where(notself, np.log1p(only_open) / 2.0, 0.0))
     assert f == F, (f, F)
     X[~valid] = 0.0
     return X, valid
