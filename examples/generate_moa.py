@@ -798,8 +798,9 @@ LINKS = [
 LINK_T = ["More here: {link}.", "See {link} for the details.", "Worth a look: {link}.",
           "Source: {link}.", "For those who asked, here is {link}."]
 
-# Replies often pick up a word of the comment they answer ("The zones will only grow." after a
-# comment on buffer zones). {t}: the word as written; {T}: with a capital, to open a sentence.
+# Replies often pick up a word of the comment they answer (in the reference post, a reply to a comment
+# on "the NATO/EU strategy" quotes Lavrov on the "US National Security Strategy").
+# {t}: the word as written; {T}: with a capital, to open a sentence.
 ECHO_REPLY_T = [
     "You mention {t}.", "On {t}: I read it differently.", "{T} is the part that matters here.",
     "The bit about {t} is the key.", "Re {t}: look at the dates.", "{T}? Hardly the whole story.",
@@ -1422,7 +1423,7 @@ class Gen:
         return paras
 
     def echo_term(self, j: int, i: int) -> str | None:
-        """A word of comment j to pick up in comment i: a name or a long word, rarer in the thread
+        """A word of comment j to pick up in comment i: a name or a noun, the rarer in the thread
         before i the likelier (people pick up what is particular to the comment they answer)."""
         words = []
         for w in re.findall(r"[A-Za-z][A-Za-z'-]*[A-Za-z]", self.comment_text(self.comments[j])):
