@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -29,13 +28,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-RESULTS = HERE / "RESULTS.md"
-HEADING = "## Ingest a 1,000,000-comment dump"
+HEADING = "Ingest a 1,000,000-comment dump"
 TASKS = ("floor", "parquet", "sqlite")
 TARGET_RATIO = 0.5  # Parquet at no less than half the floor's rate
 TARGET_MB = 500
 
 sys.path.insert(0, str(HERE))
+import benchlib  # noqa: E402  (bench/ is not a package; the script's folder is on the path)
 
 
 # -- the tasks, each run in a child process: set up, then return the thing to time --------------------
@@ -124,25 +123,14 @@ def run_child(task: str, path: Path, work: Path) -> dict:
 # -- the report -------------------------------------------------------------------------------------
 
 def machine() -> dict:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
-        ram = f"{mem / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration):
-        ram = "?"
     versions = {"Python": platform.python_version(), "SQLite": sqlite3.sqlite_version}
     for mod in ("pyarrow", "orjson", "zstandard", "numpy"):
         try:
             versions[mod] = __import__(mod).__version__
         except ImportError:
             versions[mod] = "-"
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram": ram, "os": f"{platform.system()} {platform.release()}",
-            "versions": versions, "load": os.getloadavg()}
+    return {"cpu": benchlib.cpu_model(), "cores": os.cpu_count(), "ram": benchlib.ram(),
+            "os": f"{platform.system()} {platform.release()}", "versions": versions, "load": os.getloadavg()}
 
 
 NAMES = {"floor": "floor: zstd + orjson.loads", "parquet": "Parquet (`write_dump_parquet`)",
@@ -163,7 +151,7 @@ def table(results: dict[str, dict]) -> list[str]:
 
 def section(results: dict[str, dict], m: dict, dump: Path, comments: int, threads: int, repeat: int) -> str:
     floor_rate = results["floor"]["comments"] / results["floor"]["seconds"]
-    lines = [HEADING, "",
+    lines = [f"## {HEADING}", "",
              (f"`.venv/bin/python bench/bench_ingest.py --comments {comments} --repeat {repeat} --write`"
               f" ({time.strftime('%Y-%m-%d', time.gmtime())}). One generated dump (`bench/make_dump.py`:"
               f" {comments:,} comments in {threads:,} threads, the record layout of a 2023 Pushshift `RC_` file,"
@@ -211,17 +199,6 @@ def section(results: dict[str, dict], m: dict, dump: Path, comments: int, thread
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace only our section of RESULTS.md (others write theirs concurrently: read, modify, write at once)."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}[^\n]*\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    new = pattern.sub(lambda _m: text + "\n", old, count=1) if pattern.search(old) else (
-        old.rstrip("\n") + "\n\n" + text + "\n")
-    tmp = RESULTS.with_name(f".{RESULTS.name}.{os.getpid()}")
-    tmp.write_text(new, encoding="utf-8")
-    os.replace(tmp, RESULTS)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--comments", type=int, default=1_000_000)
@@ -264,8 +241,8 @@ def main(argv: list[str] | None = None) -> int:
             best["peak_mb"] = max(best["peak_mb"], r["peak_mb"])
     print("\n".join(table(results)))
     if args.write:
-        write_section(section(results, m, dump, args.comments, args.threads, args.repeat))
-        print(f"updated {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+        benchlib.write_section(HEADING, section(results, m, dump, args.comments, args.threads, args.repeat))
+        print(f"wrote bench/RESULTS.md (section '## {HEADING}')", file=sys.stderr)
     return 0
 
 

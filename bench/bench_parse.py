@@ -22,11 +22,9 @@ from __future__ import annotations
 import argparse
 import gc
 import hashlib
-import os
 import platform
 import re
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -38,7 +36,8 @@ from typing import Any, Callable
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import make_page  # noqa: E402  (bench/ is not a package; the script's folder is on the path)
+import benchlib  # noqa: E402  (bench/ is not a package; the script's folder is on the path)
+import make_page  # noqa: E402
 from bs4 import BeautifulSoup  # noqa: E402
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
@@ -47,7 +46,6 @@ from threadpress.replies import resolve  # noqa: E402
 from threadpress.sources.base import Document  # noqa: E402
 from threadpress.sources.typepad import SOURCE as TYPEPAD  # noqa: E402
 
-RESULTS = HERE / "RESULTS.md"
 #: Targets from issue 2: structure extraction within 2x of the bare parse, 5x faster than bs4.
 TARGET_VS_FLOOR = 2.0
 TARGET_VS_BS4 = 5.0
@@ -212,26 +210,6 @@ def run(data: bytes, repeat: int, *, progress: bool = True) -> dict[str, Timing]
     return timings
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine() or "unknown"
-
-
-def _ram() -> str:
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                return f"{int(line.split()[1]) / 1024 ** 2:.1f} GiB"
-    except OSError:
-        pass
-    return "unknown"
-
-
 def _version(dist: str) -> str:
     try:
         return metadata.version(dist)
@@ -239,30 +217,16 @@ def _version(dist: str) -> str:
         return "not installed"
 
 
-def _git_rev() -> str:
-    try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True,
-                             text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return (rev + (" (uncommitted changes)" if dirty else "")) if rev else "unknown"
-
-
 def machine() -> dict[str, str]:
-    cores = os.cpu_count() or 0
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
-    load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return {
-        "CPU": _cpu_model(),
-        "cores": f"{cores} ({usable} usable by this process)",
-        "RAM": _ram(),
+        "CPU": benchlib.cpu_model(),
+        "cores": benchlib.cores(),
+        "RAM": benchlib.ram(),
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}",
         "libraries": ", ".join(f"{d} {_version(d)}" for d in LIBRARIES),
-        "threadpress commit": _git_rev(),
-        "load average (1/5/15 min) at start": load,
+        "threadpress commit": benchlib.git_rev(),
+        "load average (1/5/15 min) at start": benchlib.load_average(),
     }
 
 
@@ -373,32 +337,6 @@ The machine is shared and may be busy; the median shows how much that moved the 
 """
 
 
-def replace_section(old: str, heading: str, new_section: str) -> str:
-    """`old` with the `## heading` section (up to the next `## ` heading) replaced or appended."""
-    if not old.strip():
-        old = ("# Benchmark results\n\nWritten by the scripts in `bench/` (see bench/README.md); each benchmark "
-               "rewrites only its own section.\n")
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == f"## {heading}"), None)
-    if start is None:
-        return old.rstrip("\n") + "\n\n" + new_section
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    tail = "".join(lines[end:])
-    return "".join(lines[:start]) + new_section + ("\n" + tail if tail else "")
-
-
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--comments", type=int, default=1000, help="comments on the generated page (default 1000)")
@@ -425,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t = run(data, args.repeat)
     rs = ratios(t)
-    load_end = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    load_end = benchlib.load_average()
     print(table_text(t, rs))
 
     if args.write:
@@ -434,9 +372,8 @@ def main(argv: list[str] | None = None) -> int:
                         *(a for a in (argv if argv is not None else sys.argv[1:]))])
         new = section(heading=heading, command=cmd, data=data, n=args.comments, repeat=args.repeat, t=t, rs=rs,
                       mach=mach, traf_chars=len(traf), traf_footers=traf.count("Posted by:"), load_end=load_end)
-        old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-        write_atomic(RESULTS, replace_section(old, heading, new))
-        print(f"wrote {RESULTS.relative_to(HERE.parent)} (section '## {heading}')", file=sys.stderr)
+        benchlib.write_section(heading, new)
+        print(f"wrote bench/RESULTS.md (section '## {heading}')", file=sys.stderr)
     return 0
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import statistics
 import subprocess
@@ -28,7 +27,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-RESULTS = HERE / "RESULTS.md"
+import benchlib  # noqa: E402  (bench/ is not a package; the script's folder is on the path)
+
 HEADING = "Reply model: load and predict a 1,000-comment thread"
 
 CHILD = r"""
@@ -66,35 +66,15 @@ def thread_rows(comments: int) -> list:
 
 
 def machine() -> dict[str, str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     import numpy
 
-    cores = os.cpu_count() or 0
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else cores
-    load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return {
-        "CPU": cpu,
-        "cores": f"{cores} ({usable} usable by this process)",
+        "CPU": benchlib.cpu_model(),
+        "cores": benchlib.cores(),
         "OS": platform.platform(),
         "Python": f"{platform.python_implementation()} {platform.python_version()}, numpy {numpy.__version__}",
-        "load average (1/5/15 min) at start": load,
+        "load average (1/5/15 min) at start": benchlib.load_average(),
     }
-
-
-def replace_section(old: str, heading: str, body: str) -> str:
-    lines = old.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.rstrip() == f"## {heading}"), None)
-    if start is None:
-        return old.rstrip("\n") + "\n\n" + body.rstrip("\n") + "\n"
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    return "\n".join(lines[:start] + body.rstrip("\n").splitlines() + [""] + lines[end:]).rstrip("\n") + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,10 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     ])
     print(body)
     if args.write:
-        from threadpress.files import atomic_write
-
-        old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-        atomic_write(RESULTS, replace_section(old, HEADING, body))
+        benchlib.write_section(HEADING, body)
         print(f"wrote bench/RESULTS.md (section '## {HEADING}')", file=sys.stderr)
     return 0
 

@@ -32,11 +32,11 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(HERE))
 
+import benchlib  # noqa: E402  (bench/ is not a package; the script's folder is on the path)
 from threadpress.analytics import thread_stats
 from threadpress.search import search
 from threadpress.store import Store
 
-RESULTS = HERE / "RESULTS.md"
 HEADING = "Search and stats on a 1,000,000-comment archive"
 SEARCH_TARGET_MS = 50
 STATS_TARGET_MS = 200
@@ -103,27 +103,12 @@ def timed(fn, repeat: int) -> list[float]:
 
 
 def machine() -> dict[str, str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        kb = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
-        ram = f"{kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        pass
     import sqlite3
 
-    rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    return {"CPU": cpu, "cores": str(os.cpu_count()), "RAM": ram, "OS": platform.platform(),
-            "Python": platform.python_version(), "SQLite": sqlite3.sqlite_version,
-            "threadpress commit": rev or "n/a",
-            "load average at start": " / ".join(f"{x:.2f}" for x in os.getloadavg())}
+    return {"CPU": benchlib.cpu_model(), "cores": benchlib.cores(), "RAM": benchlib.ram(),
+            "OS": platform.platform(), "Python": platform.python_version(), "SQLite": sqlite3.sqlite_version,
+            "threadpress commit": benchlib.git_rev(),
+            "load average at start": benchlib.load_average()}
 
 
 def run(args) -> str:
@@ -248,16 +233,6 @@ def run(args) -> str:
     return "\n".join(out)
 
 
-def replace_section(old: str, heading: str, new: str) -> str:
-    lines = old.splitlines(keepends=True)
-    start = next((i for i, l in enumerate(lines) if l.rstrip("\n") == f"## {heading}"), None)
-    if start is None:
-        return old.rstrip("\n") + "\n\n" + new
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    tail = "".join(lines[end:])
-    return "".join(lines[:start]) + new + ("\n" + tail if tail else "")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--archive", type=Path, default=HERE / ".work" / "archive-1m.db")
@@ -267,11 +242,8 @@ def main() -> None:
     section = run(args)
     print(section)
     if args.write:
-        from threadpress.files import atomic_write
-
-        old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        atomic_write(RESULTS, replace_section(old, HEADING, section))
-        print(f"wrote {RESULTS.relative_to(ROOT)} (section '## {HEADING}')", file=sys.stderr)
+        benchlib.write_section(HEADING, section)
+        print(f"wrote bench/RESULTS.md (section '## {HEADING}')", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from bench_parse import RESULTS, machine, replace_section, write_atomic  # noqa: E402
+import benchlib  # noqa: E402
+from bench_parse import machine  # noqa: E402
 from make_page import make_page  # noqa: E402
 
 HEADING = "Web app: a 1,000-comment thread page under load"
@@ -215,8 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     section = "\n".join(lines)
     print(section)
     if args.write:
-        old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-        write_atomic(RESULTS, replace_section(old, HEADING, section))
+        benchlib.write_section(HEADING, section)
         print(f"wrote bench/RESULTS.md (section '## {HEADING}')", file=sys.stderr)
     return 0
 
