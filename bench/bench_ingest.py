@@ -242,7 +242,6 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(table(results)))
     if args.write:
         benchlib.write_section(HEADING, section(results, m, dump, args.comments, args.threads, args.repeat))
-        print(f"wrote bench/RESULTS.md (section '## {HEADING}')", file=sys.stderr)
     return 0
 
 

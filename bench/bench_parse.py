@@ -373,7 +373,6 @@ def main(argv: list[str] | None = None) -> int:
         new = section(heading=heading, command=cmd, data=data, n=args.comments, repeat=args.repeat, t=t, rs=rs,
                       mach=mach, traf_chars=len(traf), traf_footers=traf.count("Posted by:"), load_end=load_end)
         benchlib.write_section(heading, new)
-        print(f"wrote bench/RESULTS.md (section '## {heading}')", file=sys.stderr)
     return 0
 
 

@@ -123,7 +123,6 @@ def main(argv: list[str] | None = None) -> int:
     print(body)
     if args.write:
         benchlib.write_section(HEADING, body)
-        print(f"wrote bench/RESULTS.md (section '## {HEADING}')", file=sys.stderr)
     return 0
 
 

@@ -243,7 +243,6 @@ def main() -> None:
     print(section)
     if args.write:
         benchlib.write_section(HEADING, section)
-        print(f"wrote bench/RESULTS.md (section '## {HEADING}')", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -217,7 +217,6 @@ def main(argv: list[str] | None = None) -> int:
     print(section)
     if args.write:
         benchlib.write_section(HEADING, section)
-        print(f"wrote bench/RESULTS.md (section '## {HEADING}')", file=sys.stderr)
     return 0
 
 

@@ -76,8 +76,11 @@ def replace_section(old: str, heading: str, section: str) -> str:
 
 
 def write_section(heading: str, section: str) -> None:
-    """Rewrite the `## heading` section of bench/RESULTS.md (read, replace, write atomically)."""
+    """Rewrite the `## heading` section of bench/RESULTS.md (read, replace, write atomically) and say so."""
+    import sys
+
     from threadpress.files import atomic_write
 
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     atomic_write(RESULTS, replace_section(old, heading, section))
+    print(f"wrote bench/RESULTS.md (section '## {heading}')", file=sys.stderr)
